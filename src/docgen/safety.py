@@ -1,0 +1,623 @@
+"""Safety net for untrusted input and for the files docgen writes.
+
+Templates are edited by many hands and data is pasted from everywhere, so
+every stage that touches a user's file goes through the helpers here:
+
+* output names and paths: :func:`safe_output_name`, :func:`output_path`;
+* atomic writes: :func:`atomic_write_bytes`, :func:`write_all_or_nothing`
+  (an error or an interruption never leaves a half-written file and never
+  destroys the previous good output);
+* text for XML: :func:`clean_text` (drops XML 1.0-illegal characters);
+* hostile files: :func:`check_docx_archive` (not a zip, zip bombs),
+  :func:`safe_xml_parser` / :func:`parse_xml` (no DTDs, no entities, no
+  network), :func:`check_image` (huge pixel counts, read from the header
+  only), :func:`check_docx` (all of the above for one .docx), and
+  :func:`check_yaml_limits` (alias bombs and deep nesting, measured on the
+  event stream without expanding anything).
+
+Every refusal is an :class:`~docgen.errors.UnsafeInputError` with a Chinese
+message, the file it concerns and a fix.  Only :func:`atomic_write_bytes` and
+:func:`write_all_or_nothing` raise :class:`~docgen.errors.RenderError`, when
+the operating system refuses a write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+import yaml
+from lxml import etree
+
+from .errors import Location, RenderError, UnsafeInputError
+
+__all__ = [
+    "DEFAULT_NAME",
+    "MAX_IMAGE_PIXELS",
+    "atomic_write_bytes",
+    "check_docx",
+    "check_docx_archive",
+    "check_image",
+    "check_yaml_limits",
+    "clean_text",
+    "illegal_characters",
+    "output_path",
+    "parse_xml",
+    "safe_output_name",
+    "safe_xml_parser",
+    "write_all_or_nothing",
+]
+
+# --------------------------------------------------------------------------
+# Text for XML
+# --------------------------------------------------------------------------
+
+#: Characters that XML 1.0 forbids: C0 controls except TAB/LF/CR, lone
+#: surrogates, and the non-characters U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Return *text* without the characters XML 1.0 cannot contain.
+
+    Removes C0 control characters other than ``\\t``, ``\\n`` and ``\\r``,
+    lone surrogates (which cannot even be encoded as UTF-8) and U+FFFE/U+FFFF.
+    Everything else, including CJK, emoji, right-to-left text and the markup
+    characters ``& < > " '``, is kept unchanged: escaping is the renderer's job.
+    """
+    return _XML_ILLEGAL.sub("", text)
+
+
+def illegal_characters(text: str) -> list[str]:
+    """The distinct XML-illegal characters in *text*, as ``U+XXXX`` strings, in order of first use.
+
+    For warnings such as "已删除不可见的控制字符 U+0007".
+    """
+    seen: dict[str, None] = {}
+    for match in _XML_ILLEGAL.finditer(text):
+        seen.setdefault(f"U+{ord(match.group()):04X}", None)
+    return list(seen)
+
+
+# --------------------------------------------------------------------------
+# Output file names
+# --------------------------------------------------------------------------
+
+DEFAULT_NAME = "公文"
+
+# Path separators, NUL, and the characters Windows forbids in file names.
+_FORBIDDEN_IN_NAME = re.compile(r'[/\\<>:"|?*]')
+# Unicode controls (Cc) and format characters that can disguise a name
+# (bidirectional overrides and isolates, zero-width characters, BOM).
+_INVISIBLE = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{dev}{n}" for dev in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
+)
+_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,10}")
+
+
+def _is_windows_reserved(stem: str) -> bool:
+    """True for CON, nul.txt, "com1 " …: Windows maps these to devices whatever follows the first dot."""
+    base = stem.split(".", 1)[0].rstrip(" ")
+    return base.upper() in _WINDOWS_RESERVED
+
+
+def _truncate_utf8(text: str, max_bytes: int) -> str:
+    """The longest prefix of *text* whose UTF-8 encoding fits in *max_bytes*."""
+    encoded = text.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return text
+    return encoded[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def safe_output_name(title: str, suffix: str, *, max_bytes: int = 200) -> str:
+    """A file name made from a document *title*, safe on Linux, macOS and Windows.
+
+    The title is NFC-normalised; path separators, NUL, ``< > : " | ? *``
+    become ``_``; control and invisible formatting characters are removed;
+    whitespace runs become one space; runs of dots become one dot; leading
+    and trailing dots and spaces are stripped; a Windows device name (``CON``,
+    ``nul.txt``, ``COM1`` …) gets a ``_`` prefixed.  The result, *suffix*
+    included, is at most *max_bytes* bytes of UTF-8 and never cuts a character
+    in half.  An empty result becomes ``"公文"``.
+
+    *suffix* must look like ``".docx"`` (a dot and 1–10 ASCII letters or digits);
+    anything else is a programming error (``ValueError``).
+    """
+    if not _SUFFIX.fullmatch(suffix):
+        raise ValueError(f"invalid file suffix {suffix!r}")
+    budget = max_bytes - len(suffix)
+    if budget < len(DEFAULT_NAME.encode("utf-8")):
+        raise ValueError(f"max_bytes={max_bytes} leaves no room for a name")
+
+    name = unicodedata.normalize("NFC", clean_text(title))
+    name = _FORBIDDEN_IN_NAME.sub("_", name)
+    name = _INVISIBLE.sub("", name)
+    name = re.sub(r"\s+", " ", name)
+    name = re.sub(r"\.{2,}", ".", name)
+    name = name.strip(" .")
+    name = _truncate_utf8(name, budget).rstrip(" .")
+    if _is_windows_reserved(name):
+        name = "_" + _truncate_utf8(name, budget - 1).rstrip(" .")
+    if not name:
+        name = DEFAULT_NAME
+    return name + suffix
+
+
+def output_path(out_dir: Path, title: str, suffix: str) -> Path:
+    """The path for the output named after *title* in *out_dir*.
+
+    The name comes from :func:`safe_output_name`; the returned path is
+    absolute, its parent is ``out_dir`` resolved, and if something already at
+    that place (a symbolic link) would lead outside ``out_dir``,
+    :class:`UnsafeInputError` is raised instead.
+    """
+    base = Path(out_dir).resolve()
+    name = safe_output_name(title, suffix)
+    candidate = base / name
+    real = candidate.resolve()
+    if candidate.parent != base or real.parent != base or real.name in ("", ".", ".."):
+        raise UnsafeInputError(
+            f"输出文件“{name}”会写到输出文件夹之外，已拒绝写入",
+            location=Location(file=str(candidate)),
+            fix=f"删除输出文件夹中指向别处的同名链接“{name}”，或用 --out 换一个输出文件夹",
+        )
+    return candidate
+
+
+# --------------------------------------------------------------------------
+# Atomic writes
+# --------------------------------------------------------------------------
+
+_TEMP_PREFIX = ".docgen-"
+_TEMP_SUFFIX = ".tmp"
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_error(path: Path, exc: OSError) -> RenderError:
+    reason = exc.strerror or type(exc).__name__
+    return RenderError(
+        f"无法写入文件（{reason}），原有文件未改动",
+        location=Location(file=str(path)),
+        fix="检查输出文件夹是否存在、是否有写入权限、磁盘是否已满，以及该文件是否正被 Word/WPS 打开",
+    )
+
+
+def _remove_quietly(path: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable; not every platform or file system allows it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """Write *data* to a new temporary file next to *path*, fsync it, and return its name.
+
+    The temporary file is removed again if anything (including
+    KeyboardInterrupt) goes wrong.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return tmp
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace *path* with *data* in one step.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk,
+    and the file is renamed over *path*.  On any error or interruption the
+    temporary file is removed and *path* is left as it was.  Operating-system
+    refusals become :class:`RenderError`; KeyboardInterrupt is re-raised.
+    """
+    path = Path(path)
+    try:
+        tmp = _write_temp(path, data)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    try:
+        os.replace(tmp, path)
+    except BaseException as exc:
+        _remove_quietly(tmp)
+        if isinstance(exc, OSError):
+            raise _write_error(path, exc) from exc
+        raise
+    _fsync_dir(path.parent)
+
+
+def _backup(target: Path) -> str | None:
+    """A hidden copy of an existing *target* (a hard link when possible), or None if absent."""
+    if not target.exists():
+        return None
+    fd, backup = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".bak", dir=target.parent)
+    os.close(fd)
+    try:
+        os.unlink(backup)
+        try:
+            os.link(target, backup)
+        except OSError:
+            with open(target, "rb") as src, open(backup, "wb") as dst:
+                dst.write(src.read())
+    except BaseException:
+        _remove_quietly(backup)
+        raise
+    return backup
+
+
+def write_all_or_nothing(files: Mapping[Path, bytes]) -> None:
+    """Write several outputs (such as a .docx and its .pdf) so that either all change or none.
+
+    First every temporary file is written and flushed; only then are they
+    renamed over their targets.  If a rename fails half-way, the targets
+    already replaced are restored from backups taken just before.  On any
+    failure or interruption no target has changed and no temporary file
+    remains.  Operating-system refusals become :class:`RenderError`.
+    """
+    items = [(Path(p), data) for p, data in files.items()]
+    resolved = [p.resolve() for p, _ in items]
+    if len(set(resolved)) != len(resolved):
+        raise ValueError("write_all_or_nothing: two outputs have the same path")
+
+    temps: list[tuple[Path, str]] = []
+    backups: dict[Path, str | None] = {}
+    replaced: list[Path] = []
+    current = items[0][0] if items else Path()
+    try:
+        for path, data in items:
+            current = path
+            temps.append((path, _write_temp(path, data)))
+        for path, _ in items:
+            current = path
+            backups[path] = _backup(path)
+        for path, tmp in temps:
+            current = path
+            os.replace(tmp, path)
+            replaced.append(path)
+    except BaseException as exc:
+        for path in reversed(replaced):
+            original = backups.get(path)
+            with contextlib.suppress(OSError):
+                if original is None:
+                    os.unlink(path)
+                else:
+                    os.replace(original, path)
+        for _, tmp in temps:
+            _remove_quietly(tmp)
+        for backup in backups.values():
+            if backup is not None:
+                _remove_quietly(backup)
+        if isinstance(exc, OSError):
+            raise _write_error(current, exc) from exc
+        raise
+    for backup in backups.values():
+        if backup is not None:
+            _remove_quietly(backup)
+    for parent in {p.parent for p, _ in items}:
+        _fsync_dir(parent)
+
+
+# --------------------------------------------------------------------------
+# .docx archives
+# --------------------------------------------------------------------------
+
+_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
+# The ratio test only applies to parts big enough to matter: a 50 KB
+# run of identical XML compresses very well and is harmless.
+_RATIO_MIN_SIZE = 1 * 2**20
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.0f} MB"
+
+
+def _unsafe(message: str, where: str | Path, fix: str, *, line: int | None = None,
+            column: int | None = None, path: str | None = None) -> UnsafeInputError:
+    return UnsafeInputError(
+        message, location=Location(file=str(where), line=line, column=column, path=path), fix=fix
+    )
+
+
+_FIX_RESAVE = "用 Word 或 WPS 打开原文件，另存为“Word 文档（*.docx）”后再试；若来源不明，请勿使用该文件"
+
+
+def check_docx_archive(path: Path, *, max_total_uncompressed: int = 200 * 2**20,
+                       max_entries: int = 5000, max_ratio: int = 200) -> None:
+    """Refuse a .docx that is not a zip, lacks the Word parts, or looks like a zip bomb.
+
+    Only the zip's central directory is read; nothing is decompressed.  The
+    declared sizes can be trusted as upper bounds because Python's zipfile
+    (used by python-docx and docxtpl) never returns more bytes than declared.
+    Raises :class:`UnsafeInputError` naming the file.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _unsafe(f"无法读取文件（{exc.strerror}）", path,
+                      "检查文件名和路径是否正确、文件是否存在") from exc
+    if size > max_total_uncompressed:
+        raise _unsafe(f"文件过大（{_mib(size)}，上限 {_mib(max_total_uncompressed)}）", path,
+                      "压缩文档中的图片（Word：文件→压缩图片）后再试")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _unsafe("不是有效的 .docx 文件（文件不是 zip 格式，可能是旧版 .doc、改了扩展名或已损坏）",
+                      path, _FIX_RESAVE) from exc
+    if len(infos) > max_entries:
+        raise _unsafe(f"文件内部条目过多（{len(infos)} 个，上限 {max_entries} 个），疑似恶意构造",
+                      path, _FIX_RESAVE)
+    names = {info.filename for info in infos}
+    missing = [part for part in _REQUIRED_PARTS if part not in names]
+    if missing:
+        raise _unsafe(f"不是有效的 Word 文档：缺少 {'、'.join(missing)}", path, _FIX_RESAVE)
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _unsafe(f"文件内部条目 {info.filename} 已加密，无法读取", path,
+                          "去掉文档密码（Word：文件→信息→保护文档）后另存再试")
+        total += info.file_size
+        if total > max_total_uncompressed:
+            raise _unsafe(f"文件解压后过大（超过 {_mib(max_total_uncompressed)}），疑似“压缩炸弹”",
+                          path, _FIX_RESAVE, path=info.filename)
+        if info.file_size >= _RATIO_MIN_SIZE and info.file_size > max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise _unsafe(f"文件内部条目压缩比异常（约 {ratio} 倍，上限 {max_ratio} 倍），疑似“压缩炸弹”",
+                          path, _FIX_RESAVE, path=info.filename)
+
+
+# --------------------------------------------------------------------------
+# XML
+# --------------------------------------------------------------------------
+
+_DTD_MARKERS = tuple(
+    marker.encode(codec)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for codec in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
+def safe_xml_parser() -> etree.XMLParser:
+    """A new lxml parser that resolves no entities, loads no DTD, uses no network, and keeps libxml2's size limits.
+
+    A new parser per call: lxml parsers must not be shared between threads.
+    """
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def parse_xml(data: bytes, *, where: str) -> etree._Element:
+    """Parse one XML part of an untrusted file with :func:`safe_xml_parser`.
+
+    Documents with a DOCTYPE or entity declarations are refused before
+    parsing (Office never writes them; they are how "billion laughs" and
+    external-entity attacks work).  Malformed XML is refused too.  *where*
+    names the part for the message, e.g. ``"模板.docx:word/document.xml"``.
+    """
+    if any(marker in data for marker in _DTD_MARKERS):
+        raise _unsafe("XML 中含有 DOCTYPE/实体声明（可能用于读取本机文件或耗尽内存），已拒绝处理", where,
+                      "Word/WPS 保存的文档不会包含这些内容：请用 Word 或 WPS 重新另存该文件；若来源不明，请勿使用")
+    try:
+        root = etree.fromstring(data, parser=safe_xml_parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = (exc.position if exc.position else (None, None))
+        raise _unsafe(f"XML 格式错误，文件可能已损坏（{exc.msg}）", where, _FIX_RESAVE,
+                      line=line, column=column) from exc
+    if root is None:
+        raise _unsafe("XML 内容为空，文件可能已损坏", where, _FIX_RESAVE)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _unsafe("XML 中含有 DOCTYPE 声明，已拒绝处理", where, _FIX_RESAVE)
+    return root
+
+
+# --------------------------------------------------------------------------
+# Images
+# --------------------------------------------------------------------------
+
+#: The largest image docgen accepts, in pixels (64 megapixels: a 600 dpi A3 scan is 70 % of it).
+MAX_IMAGE_PIXELS: int = 64_000_000
+
+
+def check_image(data: bytes | BinaryIO, where: str) -> tuple[int, int] | None:
+    """Refuse an image whose header declares more than :data:`MAX_IMAGE_PIXELS` pixels.
+
+    Only the header is read (Pillow opens lazily); no pixel is decoded.
+    Returns ``(width, height)``, or None for a format Pillow does not know
+    (SVG, for example) — such an image is not decoded by docgen either.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    try:
+        with Image.open(stream) as image:
+            width, height = image.size
+    except Image.DecompressionBombError as exc:
+        raise _unsafe(f"图片尺寸过大（{exc}），可能耗尽内存", where, _fix_image()) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        return None
+    if width * height > MAX_IMAGE_PIXELS:
+        raise _unsafe(
+            f"图片尺寸过大（{width}×{height} 像素，上限 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素），可能耗尽内存",
+            where, _fix_image(),
+        )
+    return width, height
+
+
+def _fix_image() -> str:
+    return "在 Word/WPS 中选中该图片，用“压缩图片”降低分辨率，或换用较小的图片后重新保存"
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf")
+
+
+def check_docx(path: Path, **archive_limits: int) -> None:
+    """Everything docgen checks before opening an untrusted .docx.
+
+    :func:`check_docx_archive`, then every ``.xml``/``.rels`` part through
+    :func:`parse_xml`, then every image's header through :func:`check_image`.
+    Reading parts is bounded by the sizes the archive check accepted.
+    """
+    path = Path(path)
+    check_docx_archive(path, **archive_limits)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                lower = name.lower()
+                where = f"{path}:{name}"
+                if lower.endswith((".xml", ".rels")):
+                    parse_xml(archive.read(info), where=where)
+                elif lower.endswith(_IMAGE_SUFFIXES):
+                    with archive.open(info) as member:
+                        check_image(member, where)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise _unsafe("文件已损坏，无法读取其中的内容", path, _FIX_RESAVE) from exc
+
+
+# --------------------------------------------------------------------------
+# YAML
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    """One open collection while walking YAML events."""
+
+    anchor: str | None
+    segment: str
+    is_mapping: bool
+    size: int = 1
+    index: int = 0            # items seen (sequence) or nodes seen (mapping: keys and values)
+    last_key: str = field(default="")
+
+    def child_segment(self) -> str:
+        if self.is_mapping:
+            return f".{self.last_key}" if self.index % 2 else ""
+        return f"[{self.index}]"
+
+
+def _yaml_events(text: str) -> Iterator[yaml.Event]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.parse(text, Loader=loader)
+
+
+def check_yaml_limits(text: str, *, where: str, max_nodes: int = 200_000, max_depth: int = 64) -> None:
+    """Refuse YAML whose alias-expanded size or nesting depth is too large.
+
+    Walks the parser's event stream (nothing is composed or constructed):
+    every scalar counts 1, every collection 1 plus its contents, and an alias
+    counts as the whole size of its anchor's subtree — so a "billion laughs"
+    document is measured in arithmetic, never expanded.  An alias to a
+    collection that is still open (a cycle) is refused too.  Raises
+    :class:`UnsafeInputError` with the line and column where a limit was
+    crossed.  YAML syntax errors are left for the loader to report.
+    """
+    stack: list[_Frame] = []
+    anchors: dict[str, int] = {}
+    open_anchors: set[str] = set()
+    total = 0
+
+    def path() -> str | None:
+        full = "".join(frame.segment for frame in stack).lstrip(".")
+        return full if len(full) <= 80 else "…" + full[-79:]
+
+    def refuse(message: str, fix: str, event: yaml.Event) -> UnsafeInputError:
+        mark = event.start_mark
+        return _unsafe(message, where, fix, line=mark.line + 1, column=mark.column + 1, path=path())
+
+    def add(size: int, event: yaml.Event) -> None:
+        nonlocal total
+        total += size
+        if stack:
+            stack[-1].size += size
+        if total > max_nodes:
+            raise refuse(
+                f"数据展开后过大（超过 {max_nodes} 个值），可能是别名（*引用）嵌套构成的“YAML 炸弹”",
+                "减少 & 锚点和 * 别名的嵌套使用，把重复内容直接写出来", event)
+
+    def advance(event: yaml.Event, key: str | None = None) -> str:
+        """Record one node in the enclosing collection and return its path segment."""
+        if not stack:
+            return ""
+        frame = stack[-1]
+        segment = frame.child_segment()
+        if frame.is_mapping and frame.index % 2 == 0:
+            frame.last_key = key if key is not None else "?"
+        frame.index += 1
+        return segment
+
+    try:
+        for event in _yaml_events(text):
+            if isinstance(event, yaml.ScalarEvent):
+                advance(event, event.value)
+                add(1, event)
+                if event.anchor:
+                    anchors[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                advance(event)
+                if event.anchor in open_anchors:
+                    raise refuse(f"数据中有循环引用（别名 *{event.anchor} 指向包含它自身的内容）",
+                                 f"删除别名 *{event.anchor}，把内容直接写出来", event)
+                add(anchors.get(event.anchor, 1), event)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                segment = advance(event)
+                add(1, event)  # the collection itself, counted in its parent
+                stack.append(_Frame(event.anchor, segment, isinstance(event, yaml.MappingStartEvent),
+                                    size=0))
+                if event.anchor:
+                    open_anchors.add(event.anchor)
+                if len(stack) > max_depth:
+                    raise refuse(f"数据嵌套过深（超过 {max_depth} 层）",
+                                 "检查缩进或方括号、花括号是否配对；正文标题最多嵌套四层", event)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                frame = stack.pop()
+                if frame.anchor:
+                    open_anchors.discard(frame.anchor)
+                    anchors[frame.anchor] = frame.size + 1
+                if stack:
+                    stack[-1].size += frame.size
+    except yaml.YAMLError:
+        return
