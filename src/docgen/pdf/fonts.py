@@ -26,6 +26,7 @@ An unknown name never raises: the body font serves it and a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -34,6 +35,7 @@ import re
 import shutil
 import subprocess
 import time
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -256,8 +258,6 @@ _ROLES: tuple[_Role, ...] = (
 
 def _norm(name: str) -> str:
     """Comparison key of a font name: case, spaces and full-width forms ignored."""
-    import unicodedata
-
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
@@ -578,10 +578,8 @@ def load_font_config(file: Path) -> dict[str, FontFace]:
     entries: dict[str, FontFace] = {}
     for key, value in data.items():
         line = None
-        try:
+        with contextlib.suppress(AttributeError, KeyError, TypeError):
             line = data.lc.key(key)[0] + 1
-        except (AttributeError, KeyError, TypeError):
-            pass
         name = str(key)
         index = 0
         bold_file = None
@@ -708,11 +706,7 @@ class FontRegistry:
         return None
 
     def _make(self, requested: str, face: FontFace, source: str, fake_bold: bool) -> ResolvedFont:
-        embedded: Path | None
-        if face.cff:
-            embedded = cached_conversion(face.path, face.index, self.cache)
-        else:
-            embedded = face.path
+        embedded = cached_conversion(face.path, face.index, self.cache) if face.cff else face.path
         return ResolvedFont(
             requested=requested, family=face.family, path=face.path,
             subfont_index=face.index, source=source,
