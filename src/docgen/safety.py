@@ -142,9 +142,9 @@ def safe_output_name(title: str, suffix: str, *, max_bytes: int = 200) -> str:
         raise ValueError(f"max_bytes={max_bytes} leaves no room for a name")
 
     name = unicodedata.normalize("NFC", clean_text(title))
+    name = re.sub(r"\s+", " ", name)
     name = _FORBIDDEN_IN_NAME.sub("_", name)
     name = _INVISIBLE.sub("", name)
-    name = re.sub(r"\s+", " ", name)
     name = re.sub(r"\.{2,}", ".", name)
     name = name.strip(" .")
     name = _truncate_utf8(name, budget).rstrip(" .")
@@ -562,7 +562,7 @@ def check_yaml_limits(text: str, *, where: str, max_nodes: int = 200_000, max_de
 
     def path() -> str | None:
         full = "".join(frame.segment for frame in stack).lstrip(".")
-        return full if len(full) <= 80 else "…" + full[-79:]
+        return (full if len(full) <= 80 else f"{full[:40]}…{full[-39:]}") or None
 
     def refuse(message: str, fix: str, event: yaml.Event) -> UnsafeInputError:
         mark = event.start_mark
