@@ -1,0 +1,130 @@
+"""The whole pipeline for one data file: load → number → render → PDF → write.
+
+Takes a data file path and options; returns ``BuildResult`` naming the files
+written and the warnings.  Nothing is written unless every stage succeeded,
+and then the .docx and the .pdf are replaced together (all or nothing).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.errors import DocgenError, DocgenWarning, Location, TemplateError
+from docgen.load import load_document
+from docgen.model import Document
+from docgen.numbering import Block, number_blocks
+from docgen.render_docx import date_text, render_docx
+
+PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass
+class BuildResult:
+    data: Path
+    docx: Path
+    pdf: Path | None
+    warnings: list[DocgenWarning] = field(default_factory=list)
+    seconds: float = 0.0
+    pages: int | None = None
+
+
+def template_dirs(data_path: Path | None = None) -> list[Path]:
+    """Where template names are looked up, first match wins."""
+    dirs = [Path.cwd() / "templates"]
+    if data_path is not None:
+        dirs.append(data_path.resolve().parent.parent / "templates")
+    dirs.append(PROJECT_TEMPLATES)
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+def available_templates(data_path: Path | None = None) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for d in template_dirs(data_path):
+        if d.is_dir():
+            for f in sorted(d.glob("*.docx")):
+                if not f.name.startswith(("~$", ".")):
+                    found.setdefault(f.stem, f)
+    return found
+
+
+def find_template(name_or_path: str | Path, data_path: Path | None = None) -> Path:
+    """A template given by name (``report``) or by path (``my/报告.docx``)."""
+    text = str(name_or_path)
+    if text.endswith(".docx") or "/" in text or "\\" in text:
+        path = Path(text)
+        if not path.exists():
+            raise TemplateError("找不到模板文件。", location=Location(file=text),
+                                fix="检查 --template 的路径是否正确。")
+        return path
+    templates = available_templates(data_path)
+    if text in templates:
+        return templates[text]
+    names = "、".join(templates) or "（无）"
+    raise TemplateError(f"没有名为 “{text}” 的模板。", location=Location(file=str(data_path or "")),
+                        fix=f"可用的模板：{names}。在数据文件中写 template: 模板名，或用 --template 指定 .docx 文件。")
+
+
+def render(document: Document, template: Path) -> tuple[bytes, list[Block]]:
+    """Number and render a loaded document; returns the .docx bytes and the blocks."""
+    blocks = number_blocks(document.body, document.numbering)
+    return render_docx(document, blocks, template), blocks
+
+
+def archive_metadata(document: Document):
+    from docgen.pdf.pdfa import ArchiveMetadata  # noqa: PLC0415
+
+    meta = document.meta
+    return ArchiveMetadata(title=meta.title, issuer=meta.issuer, date=date_text(meta.date),
+                           doc_number=meta.doc_number, keywords=tuple(meta.keywords),
+                           year=meta.year)
+
+
+def build(data_path: str | Path, *, template: str | Path | None = None,
+          out_dir: str | Path = Path("output"), pdf: bool = True, pdf_engine: str = "reportlab",
+          force: bool = False, strict: bool = False) -> BuildResult:
+    """Build one data file into ``out_dir``/<title>.docx (and .pdf).
+
+    Raises a DocgenError subclass on any problem; then nothing was written.
+    With ``strict`` any warning is raised as an error.
+    """
+    from docgen.safety import output_path, write_all_or_nothing  # noqa: PLC0415
+
+    started = time.perf_counter()
+    data_path = Path(data_path)
+    out_dir = Path(out_dir)
+    loaded = load_document(data_path, force=force)
+    document = loaded.document
+    warnings = list(loaded.warnings)
+    template_path = find_template(template or document.template, data_path)
+    docx_bytes, _ = render(document, template_path)
+
+    docx_target = output_path(out_dir, document.meta.title, ".docx")
+    outputs: dict[Path, bytes] = {docx_target: docx_bytes}
+    pdf_target: Path | None = None
+    pages: int | None = None
+    if pdf:
+        from docgen.pdf import docx_to_pdf  # noqa: PLC0415
+
+        pdf_target = output_path(out_dir, document.meta.title, ".pdf")
+        with tempfile.TemporaryDirectory(prefix="docgen-") as tmp:
+            staged = Path(tmp) / docx_target.name
+            staged.write_bytes(docx_bytes)
+            result = docx_to_pdf(staged, metadata=archive_metadata(document), engine=pdf_engine)
+        outputs[pdf_target] = result.data
+        warnings.extend(result.warnings)
+        pages = result.pages
+    if strict and warnings:
+        first = warnings[0]
+        raise DocgenError(f"{first.message}（--strict：警告视为错误）", location=first.location,
+                          fix=first.fix)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_all_or_nothing(outputs)
+    return BuildResult(data=data_path, docx=docx_target, pdf=pdf_target, warnings=warnings,
+                       seconds=time.perf_counter() - started, pages=pages)

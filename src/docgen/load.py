@@ -1,0 +1,413 @@
+"""YAML data file → validated ``model.Document``.
+
+Takes the path of a data file; returns a Document whose text has its figure
+references filled in, or raises ``DataErrors`` listing *every* problem found
+(file, line, column, YAML path, fix).  Consistency-check failures are errors
+unless ``force`` is set, in which case they come back as warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.errors import DataError, DataErrors, DocgenWarning
+from docgen.model import (
+    Document,
+    Enumeration,
+    Heading,
+    Meta,
+    Node,
+    NumberingRules,
+    Paragraph,
+)
+from docgen.yaml_source import PathKey, SourceTree, read_source
+
+TOP_KEYS = {
+    "template": "使用的模板名，如 report",
+    "meta": "元数据（标题、发文机关、成文日期等）",
+    "previous": "上一年的数据文件",
+    "numbering": "编号规则",
+    "figures": "数字",
+    "checks": "一致性检查",
+    "body": "正文",
+}
+REQUIRED_TOP = ("meta", "body")
+
+# key -> (kind, required); kinds: str, int, date, strlist
+META_KEYS: dict[str, tuple[str, bool]] = {
+    "title": ("str", True),
+    "issuer": ("str", True),
+    "year": ("int", True),
+    "date": ("date", True),
+    "recipients": ("strlist", False),
+    "doc_number": ("str", False),
+    "signer": ("str", False),
+    "copy_number": ("str", False),
+    "classification": ("str", False),
+    "urgency": ("str", False),
+    "attachments": ("strlist", False),
+    "note": ("str", False),
+    "copy_to": ("strlist", False),
+    "printer": ("str", False),
+    "print_date": ("date", False),
+    "keywords": ("strlist", False),
+}
+META_NAMES = {
+    "title": "标题", "issuer": "发文机关署名", "year": "年度", "date": "成文日期",
+    "recipients": "主送机关", "doc_number": "发文字号", "signer": "签发人", "copy_number": "份号",
+    "classification": "密级和保密期限", "urgency": "紧急程度", "attachments": "附件说明",
+    "note": "附注", "copy_to": "抄送机关", "printer": "印发机关", "print_date": "印发日期",
+    "keywords": "关键词",
+}
+NUMBERING_KEYS = {"continue", "formats", "enumeration"}
+HEADING_KEYS = {"heading", "level", "text", "body"}
+ENUM_KEYS = {"enumerate", "inline"}
+
+_DATE_CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_UNDEFINED_NAME = re.compile(r"(?:attribute|key) '([^']+)'|'([^']+)' is undefined")
+
+
+@dataclass
+class LoadResult:
+    document: Document
+    warnings: list[DocgenWarning] = field(default_factory=list)
+
+
+def text_environment() -> SandboxedEnvironment:
+    """The sandboxed Jinja environment that fills figure references in data text."""
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
+                                keep_trailing_newline=False)
+
+
+class _Collector:
+    """Gathers every problem so the user sees them all at once."""
+
+    def __init__(self, source: SourceTree):
+        self.source = source
+        self.errors: list[DataError] = []
+
+    def error(self, path: PathKey, message: str, fix: str | None = None) -> None:
+        self.errors.append(DataError(message, location=self.source.locate(path), fix=fix))
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    return f"是否想写 “{close[0]}”？" if close else f"可用的键：{'、'.join(options)}。"
+
+
+def _check_keys(c: _Collector, value: Mapping, allowed: set[str] | dict, path: PathKey,
+                what: str) -> None:
+    for key in value:
+        if key not in allowed:
+            c.error((*path, key), f"{what}中有未知的键 “{key}”。",
+                    fix=_suggest(str(key), sorted(map(str, allowed))))
+
+
+def _as_text(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        kind = "空值" if value is None else ("列表" if isinstance(value, list) else
+                                            "映射" if isinstance(value, dict) else "是/否值")
+        c.error(path, f"{what}应当是文字，这里是{kind}。",
+                fix="在冒号后直接写文字；文字里含冒号加空格等特殊符号时用引号括起来。")
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_date(c: _Collector, value: Any, path: PathKey, what: str) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str) and (m := _DATE_CN.match(value)):
+        try:
+            return _dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    c.error(path, f"{what}不是有效日期：{value!r}。", fix="写成 2023-03-13 这样的形式。")
+    return None
+
+
+def _as_strlist(c: _Collector, value: Any, path: PathKey, what: str) -> tuple[str, ...]:
+    if isinstance(value, list):
+        out = [_as_text(c, item, (*path, i), what) for i, item in enumerate(value)]
+        return tuple(x for x in out if x is not None)
+    single = _as_text(c, value, path, what)
+    return (single,) if single is not None else ()
+
+
+class _TextFiller:
+    """Fills ``{{ figures.x }}`` references in data text, with located errors."""
+
+    def __init__(self, c: _Collector, context: dict[str, Any]):
+        self.c = c
+        self.env = text_environment()
+        self.context = context
+
+    def __call__(self, text: str, path: PathKey) -> str:
+        from docgen.safety import clean_text  # noqa: PLC0415 - optional at import time
+
+        text = clean_text(text)
+        if "{" not in text:
+            return text
+        try:
+            return self.env.from_string(text).render(self.context)
+        except UndefinedError as exc:
+            m = _UNDEFINED_NAME.search(str(exc))
+            name = (m[1] or m[2]) if m else ""
+            offset = text.find(name) if name else -1
+            loc = (self.c.source.locate_in_scalar(path, offset) if offset >= 0
+                   else self.c.source.locate(path))
+            figures = list(self.context.get("figures", {}))
+            hint = _suggest(name, figures).replace("可用的键", "已定义的数字") if figures else ""
+            self.c.errors.append(DataError(
+                f"文字中引用的 “{name}” 没有定义。", location=loc,
+                fix=f"在 figures 中定义 {name}，或改正引用的名称。{hint}"))
+        except TemplateError as exc:
+            self.c.errors.append(DataError(
+                f"文字中的 {{{{ }}}} 引用写错了（{exc.message or exc}）。",
+                location=self.c.source.locate(path),
+                fix="引用数字写成 {{ figures.名称 }}，花括号成对出现；不能调用函数或访问内部属性。"))
+        return text
+
+
+def _build_body(c: _Collector, fill: _TextFiller, items: Any, path: PathKey,
+                parent_level: int) -> tuple[Node, ...]:
+    if not isinstance(items, list):
+        c.error(path, "正文（body）应当是一个列表，每项以 “- ” 开头。",
+                fix="参照 docs/data-format.md 的示例书写。")
+        return ()
+    nodes: list[Node] = []
+    for i, item in enumerate(items):
+        p = (*path, i)
+        node = _build_node(c, fill, item, p, parent_level)
+        if node is not None:
+            nodes.append(node)
+    return tuple(nodes)
+
+
+def _build_node(c: _Collector, fill: _TextFiller, item: Any, p: PathKey,
+                parent_level: int) -> Node | None:
+    if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+        return Paragraph(fill(str(item), p), c.source.locate(p))
+    if not isinstance(item, dict):
+        c.error(p, "正文中的这一项无法识别。",
+                fix="正文每项是一段文字，或 heading:（标题）、text:（段落）、enumerate:（列举）。")
+        return None
+    if "heading" in item:
+        _check_keys(c, item, HEADING_KEYS, p, "标题")
+        title = _as_text(c, item["heading"], (*p, "heading"), "标题（heading）")
+        level = parent_level + 1
+        if "level" in item:
+            raw = item["level"]
+            if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= 4:
+                c.error((*p, "level"), f"层级（level）应当是 1 到 4 的整数，这里是 {raw!r}。",
+                        fix="一、为 1，（一）为 2，1. 为 3，（1）为 4。")
+            elif raw <= parent_level:
+                c.error((*p, "level"), f"层级 {raw} 不能高于或等于上级标题的层级 {parent_level}。",
+                        fix=f"写 {parent_level + 1} 到 4 之间的层级，或调整缩进把它移到上一级。")
+            else:
+                level = raw
+        if level > 4:
+            c.error(p, "标题最多四层（一、（一）1.（1））。",
+                    fix="减少嵌套，把更深的内容写成段落或列举（enumerate）。")
+            level = 4
+        text = None
+        if "text" in item:
+            raw_text = _as_text(c, item["text"], (*p, "text"), "段首标题后的正文（text）")
+            text = fill(raw_text, (*p, "text")) if raw_text is not None else ""
+        children = _build_body(c, fill, item["body"], (*p, "body"), level) if "body" in item else ()
+        if title is None:
+            return None
+        return Heading(fill(title, (*p, "heading")), level, text, children, c.source.locate(p))
+    if "enumerate" in item:
+        _check_keys(c, item, ENUM_KEYS, p, "列举")
+        entries = item["enumerate"]
+        if not isinstance(entries, list) or not entries:
+            c.error((*p, "enumerate"), "列举（enumerate）应当是一个非空列表。",
+                    fix="每条列举内容一行，以 “- ” 开头。")
+            return None
+        texts = []
+        for j, entry in enumerate(entries):
+            t = _as_text(c, entry, (*p, "enumerate", j), "列举内容")
+            if t is not None:
+                texts.append(fill(t, (*p, "enumerate", j)))
+        inline = item.get("inline", False)
+        if not isinstance(inline, bool):
+            c.error((*p, "inline"), "inline 只能写 true 或 false。", fix="写 inline: true 合为一段。")
+            inline = False
+        return Enumeration(tuple(texts), inline, c.source.locate(p))
+    if "text" in item:
+        _check_keys(c, item, {"text"}, p, "段落")
+        t = _as_text(c, item["text"], (*p, "text"), "段落（text）")
+        return Paragraph(fill(t, (*p, "text")), c.source.locate(p)) if t is not None else None
+    keys = "、".join(map(str, item)) or "（空）"
+    c.error(p, f"正文中的这一项（键：{keys}）无法识别。",
+            fix="正文每项是一段文字，或含 heading:（标题）、text:（段落）、enumerate:（列举）之一。")
+    return None
+
+
+def _build_numbering(c: _Collector, raw: Any) -> NumberingRules:
+    rules = NumberingRules()
+    if raw is None:
+        return rules
+    path: PathKey = ("numbering",)
+    if not isinstance(raw, dict):
+        c.error(path, "numbering 应当是映射（键: 值）。", fix="例如 numbering: {continue: [3]}")
+        return rules
+    _check_keys(c, raw, NUMBERING_KEYS, path, "numbering ")
+    cont = raw.get("continue", [])
+    levels: set[int] = set()
+    if not isinstance(cont, list) or not all(isinstance(x, int) and 1 <= x <= 4 for x in cont):
+        c.error((*path, "continue"), "continue 应当是 1 到 4 的层级列表。",
+                fix="例如 continue: [3] 表示第三层 1. 2. … 全文连续编号。")
+    else:
+        levels = set(cont)
+    formats = list(rules.formats)
+    raw_formats = raw.get("formats", {})
+    if not isinstance(raw_formats, dict):
+        c.error((*path, "formats"), "formats 应当是映射，如 {1: \"{cn}、\"}。")
+    else:
+        for key, pattern in raw_formats.items():
+            if not (isinstance(key, int) and 1 <= key <= 4) or not isinstance(pattern, str) \
+                    or ("{cn}" not in pattern and "{n}" not in pattern):
+                c.error((*path, "formats", key), f"编号格式 {key}: {pattern!r} 无效。",
+                        fix="键为层级 1—4，值中含 {cn}（中文数字）或 {n}（阿拉伯数字）。")
+            else:
+                formats[key - 1] = pattern
+    enumeration = raw.get("enumeration", rules.enumeration)
+    if not isinstance(enumeration, str) or ("{cn}" not in enumeration and "{n}" not in enumeration):
+        c.error((*path, "enumeration"), "列举格式 enumeration 无效。", fix="例如 \"{cn}是\"。")
+        enumeration = rules.enumeration
+    return NumberingRules(tuple(formats), frozenset(levels), enumeration)  # type: ignore[arg-type]
+
+
+def _build_meta(c: _Collector, raw: Any) -> dict[str, Any] | None:
+    path: PathKey = ("meta",)
+    if not isinstance(raw, dict):
+        c.error(path, "meta 应当是映射，包含 title、issuer、year、date 等。",
+                fix="参照 docs/data-format.md 填写 meta。")
+        return None
+    _check_keys(c, raw, META_KEYS, path, "meta ")
+    values: dict[str, Any] = {}
+    for key, (kind, required) in META_KEYS.items():
+        what = f"{META_NAMES[key]}（meta.{key}）"
+        if key not in raw:
+            if required:
+                c.error(path, f"缺少{what}。", fix=f"在 meta 下增加一行 {key}: …")
+            continue
+        value, p = raw[key], (*path, key)
+        if kind == "str":
+            values[key] = _as_text(c, value, p, what)
+        elif kind == "int":
+            if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2999:
+                values[key] = value
+            else:
+                c.error(p, f"{what}应当是四位年份，这里是 {value!r}。", fix="例如 year: 2022")
+        elif kind == "date":
+            values[key] = _as_date(c, value, p, what)
+        else:
+            values[key] = _as_strlist(c, value, p, what)
+    return values
+
+
+def _figure_context(figures: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(figures)
+
+
+def load_document(path: Path, *, force: bool = False,
+                  locate_previous: Callable[[Path], Mapping[str, Any]] | None = None) -> LoadResult:
+    """Load, validate and fill a data file. Raises DataErrors with every problem."""
+    from docgen import figures as figures_mod  # noqa: PLC0415
+
+    source = read_source(path)
+    c = _Collector(source)
+    data = source.data
+    if not isinstance(data, dict):
+        raise DataErrors([DataError("数据文件的最外层应当是映射（meta:、body: 等）。",
+                                    location=source.locate(()),
+                                    fix="参照 docs/data-format.md 的示例书写。")])
+    _check_keys(c, data, TOP_KEYS, (), "数据文件")
+    for key in REQUIRED_TOP:
+        if key not in data:
+            c.error((), f"缺少 {key}（{TOP_KEYS[key]}）。", fix=f"增加 {key}: 部分，参照 docs/data-format.md。")
+    template = data.get("template", "report")
+    if not isinstance(template, str) or not template.strip():
+        c.error(("template",), "template 应当是模板名，如 report。")
+        template = "report"
+
+    meta_values = _build_meta(c, data.get("meta", {})) if "meta" in data else None
+    rules = _build_numbering(c, data.get("numbering"))
+
+    previous: Mapping[str, Any] | None = None
+    if "previous" in data:
+        prev_name = data["previous"]
+        if not isinstance(prev_name, str):
+            c.error(("previous",), "previous 应当是上一年数据文件的文件名。")
+        else:
+            prev_path = (path.parent / prev_name)
+            try:
+                previous = (locate_previous or _previous_figures)(prev_path)
+            except DataError as exc:
+                c.error(("previous",), f"上一年的数据文件无法使用：{exc.describe()}",
+                        fix="检查 previous 指向的文件名，或先修正该文件。")
+
+    raw_figures = data.get("figures", {}) or {}
+    raw_checks = data.get("checks", []) or []
+    figures: dict[str, Any] = {}
+    warnings: list[DocgenWarning] = []
+    if not isinstance(raw_figures, dict):
+        c.error(("figures",), "figures 应当是映射（名称: 数字）。")
+    elif not isinstance(raw_checks, list):
+        c.error(("checks",), "checks 应当是列表，每项以 “- ” 开头。")
+    else:
+        figures, problems = figures_mod.evaluate(raw_figures, raw_checks, locate=source.locate,
+                                                 previous=previous, base_dir=path.parent)
+        for problem in problems:
+            if force and isinstance(problem, figures_mod.CheckFailed):
+                warnings.append(DocgenWarning(f"一致性检查未通过（已按 --force 继续生成）：{problem.message}",
+                                              problem.location))
+            else:
+                c.errors.append(problem)
+
+    meta_context = {k: v for k, v in (meta_values or {}).items()}
+    context = {"figures": _figure_context(figures), "meta": meta_context,
+               "year": meta_context.get("year")}
+    fill = _TextFiller(c, context)
+    body = _build_body(c, fill, data["body"], ("body",), 0) if "body" in data else ()
+    if "body" in data and isinstance(data["body"], list) and not data["body"]:
+        c.error(("body",), "正文（body）是空的。", fix="至少写一段正文。")
+
+    if meta_values is not None and meta_values.get("title"):
+        meta_values["title"] = fill(meta_values["title"], ("meta", "title"))
+    if c.errors:
+        raise DataErrors(c.errors)
+    assert meta_values is not None
+    meta = Meta(**meta_values)
+    document = Document(meta=meta, body=body, numbering=rules, figures=figures,
+                        template=template.strip(), source=str(path))
+    return LoadResult(document, warnings)
+
+
+def _previous_figures(path: Path) -> Mapping[str, Any]:
+    """Figures of last year's data file (its own previous link is not followed)."""
+    from docgen import figures as figures_mod  # noqa: PLC0415
+
+    source = read_source(path)
+    data = source.data if isinstance(source.data, dict) else {}
+    figs, problems = figures_mod.evaluate(data.get("figures", {}) or {}, data.get("checks", []) or [],
+                                          locate=source.locate, previous=None, base_dir=path.parent)
+    hard = [p for p in problems if not isinstance(p, figures_mod.CheckFailed)]
+    if hard:
+        raise DataErrors(hard)
+    return figs

@@ -1,0 +1,200 @@
+"""Fill a docxtpl template with a numbered document.
+
+Takes a ``model.Document``, its numbered ``Block`` list and a template path;
+returns the rendered .docx as bytes (nothing is written here: the caller
+writes outputs atomically).  Rendering runs in a sandboxed Jinja environment
+with autoescaping, so data can never inject XML and a template can never reach
+Python internals.  Failures become ``TemplateError`` naming the template
+paragraph that failed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from docgen.errors import Location, TemplateError
+from docgen.model import Document
+from docgen.numbering import Block
+
+
+def date_text(value) -> str:
+    """成文日期 in the standard's form: 2023年3月13日 (no leading zeros)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, Any]:
+    """The plain values a template sees."""
+    meta = document.meta
+    meta_values = {name: getattr(meta, name) for name in meta.__dataclass_fields__}
+    meta_values["date"] = date_text(meta.date)
+    if meta.print_date is not None:
+        meta_values["print_date"] = date_text(meta.print_date)
+    return {
+        "meta": meta_values,
+        "blocks": list(blocks),
+        "figures": dict(document.figures),
+        "date_text": date_text(meta.date),
+        "recipients_text": "、".join(meta.recipients),
+        "copy_to_text": "、".join(meta.copy_to),
+    }
+
+
+def template_environment() -> SandboxedEnvironment:
+    """Sandboxed, autoescaping, strict: the only environment templates run in."""
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+def _template_paragraphs(path: Path) -> list[str]:
+    """Text of each paragraph of the template body, for locating a failing tag."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            root = etree.fromstring(zf.read("word/document.xml"),
+                                    etree.XMLParser(resolve_entities=False, no_network=True))
+    except Exception:  # noqa: BLE001 - only used to improve an error message
+        return []
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p"))]
+
+
+def _locate_tag(path: Path, needle: str | None) -> Location:
+    if needle:
+        for index, text in enumerate(_template_paragraphs(path), start=1):
+            if needle in text:
+                return Location(file=str(path), path=f"第 {index} 段：{text[:60]}")
+    return Location(file=str(path))
+
+
+_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+_TAG = re.compile(r"\{[{%][^{}]*[}%]\}")
+
+
+def _syntax_needle(path: Path) -> str | None:
+    """The tag text most likely at fault for a syntax error."""
+    for text in _template_paragraphs(path):
+        for tag in _TAG.findall(text):
+            if not tag.startswith("{{"):
+                continue  # block tags only parse together with their partners
+            try:
+                SandboxedEnvironment().parse(tag)
+            except TemplateSyntaxError:
+                return tag
+        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+            return text
+    return None
+
+
+def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> bytes:
+    """Render ``template`` with the document; return the .docx bytes."""
+    if not template.exists():
+        raise TemplateError("找不到模板文件。", location=Location(file=str(template)),
+                            fix="检查模板名称或 --template 路径；可用 docgen templates 查看已有模板。")
+    from docgen.safety import check_docx_archive  # noqa: PLC0415
+
+    check_docx_archive(template)
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.init_docx()
+    except Exception as exc:  # noqa: BLE001 - any failure to open is the template's fault
+        raise TemplateError(f"模板无法打开（{type(exc).__name__}）。",
+                            location=Location(file=str(template)),
+                            fix="用 Word 或 WPS 打开该模板并另存为 .docx 格式。") from exc
+    context = template_context(document, blocks)
+    try:
+        tpl.render(context, jinja_env=template_environment(), autoescape=True)
+    except SecurityError as exc:
+        raise TemplateError("模板试图访问不允许的内部属性，已拒绝。",
+                            location=_locate_tag(template, None),
+                            fix="模板中只能使用 docgen 提供的值（meta、blocks、figures 等），删除该标签。") from exc
+    except UndefinedError as exc:
+        m = _NAME.search(str(exc))
+        name = (m[1] or m[2]) if m else None
+        raise TemplateError(f"模板标签引用了不存在的值 “{name or exc}”。",
+                            location=_locate_tag(template, name),
+                            fix="模板可用的值见 docs/templates.md（meta.title、blocks、figures.名称 等）；"
+                                "改正标签中的名称。") from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"模板标签语法错误（{exc.message}）。",
+                            location=_locate_tag(template, _syntax_needle(template)),
+                            fix="检查 {{ }} 和 {% %} 是否成对、拼写是否正确；"
+                                "{%p if %} 与 {%p endif %}、{%p for %} 与 {%p endfor %} 要配对。") from exc
+    except JinjaTemplateError as exc:
+        raise TemplateError(f"模板渲染失败（{exc}）。", location=Location(file=str(template)),
+                            fix="检查模板中的标签。") from exc
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError("模板标签改变了文档结构，生成的 XML 无效。",
+                            location=Location(file=str(template)),
+                            fix="{%p %} 标签必须单独占一段；不要把标签放在表格或文本框的一部分里。") from exc
+    align_signature(tpl.docx)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return buffer.getvalue()
+
+
+def text_width_em(text: str) -> float:
+    """Width in ems of a line set in a CJK font: full-width 1, half-width ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def _right_indent_chars(paragraph) -> float:
+    fmt = paragraph.paragraph_format
+    ind = paragraph._p.pPr.find(qn("w:ind")) if paragraph._p.pPr is not None else None
+    if ind is not None and ind.get(qn("w:rightChars")) is not None:
+        return int(ind.get(qn("w:rightChars"))) / 100
+    style = paragraph.style
+    while style is not None:
+        ppr = style.element.pPr
+        sind = ppr.find(qn("w:ind")) if ppr is not None else None
+        if sind is not None and sind.get(qn("w:rightChars")) is not None:
+            return int(sind.get(qn("w:rightChars"))) / 100
+        if sind is not None and sind.get(qn("w:right")) is not None:
+            return int(sind.get(qn("w:right"))) / 320
+        style = style.base_style
+    return (fmt.right_indent.pt / 16) if fmt.right_indent is not None else 0.0
+
+
+def _set_right_indent(paragraph, chars: float) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = ppr.makeelement(qn("w:ind"), {})
+        jc = ppr.find(qn("w:jc"))
+        if jc is not None:
+            jc.addprevious(ind)
+        else:
+            ppr.append(ind)
+    ind.set(qn("w:rightChars"), str(round(chars * 100)))
+    ind.set(qn("w:right"), str(round(chars * 320)))
+
+
+def align_signature(docx) -> None:
+    """Centre the 成文日期 under the 发文机关署名 (GB/T 9704 §7.3.5.2, no seal).
+
+    The signature keeps its right indent; the date gets the indent that puts
+    its centre under the signature's centre.  When the date is the longer one
+    it keeps its indent and the signature moves instead.
+    """
+    paragraphs = docx.paragraphs
+    for above, below in zip(paragraphs, paragraphs[1:], strict=False):
+        if above.style is None or below.style is None:
+            continue
+        if above.style.style_id != "GwSignature" or below.style.style_id != "GwDate":
+            continue
+        sig_w, date_w = text_width_em(above.text), text_width_em(below.text)
+        sig_r, date_r = _right_indent_chars(above), _right_indent_chars(below)
+        if sig_w >= date_w:
+            _set_right_indent(below, sig_r + (sig_w - date_w) / 2)
+        else:
+            _set_right_indent(above, date_r + (date_w - sig_w) / 2)
