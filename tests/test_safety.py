@@ -634,3 +634,32 @@ def test_yaml_limits_location_path() -> None:
         check_yaml_limits(text, where="x.yaml")
     assert info.value.location.path.startswith("body[0].body[0]")
     assert info.value.location.line == 4
+
+
+# ---------------------------------------------------------------- Jinja sandbox
+
+
+@pytest.mark.parametrize("tag", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ lipsum.__globals__['os'] }}",
+    "{{ 'x' * 10000000 }}",
+    "{{ [1] * 10000000 }}",
+    "{{ 10 ** 100000 }}",
+])
+def test_bounded_sandbox_refuses(tag: str) -> None:
+    from jinja2.exceptions import SecurityError
+
+    from docgen.safety import BoundedSandbox
+
+    with pytest.raises(SecurityError):
+        BoundedSandbox().from_string(tag).render()
+
+
+def test_bounded_sandbox_allows_ordinary_templates() -> None:
+    from docgen.safety import BoundedSandbox
+
+    env = BoundedSandbox()
+    text = env.from_string("{{ x }}|{{ '一' * 3 }}|{{ 2 ** 10 }}|{% for i in range(3) %}{{ i }}{% endfor %}")
+    assert text.render(x="<w:p>&") == "&lt;w:p&gt;&amp;|一一一|1024|012"

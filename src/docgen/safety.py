@@ -37,6 +37,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 import yaml
+from jinja2 import StrictUndefined
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from .errors import Location, RenderError, UnsafeInputError
@@ -44,6 +47,8 @@ from .errors import Location, RenderError, UnsafeInputError
 __all__ = [
     "DEFAULT_NAME",
     "MAX_IMAGE_PIXELS",
+    "MAX_TEMPLATE_SEQUENCE",
+    "BoundedSandbox",
     "atomic_write_bytes",
     "check_docx",
     "check_docx_archive",
@@ -621,3 +626,41 @@ def check_yaml_limits(text: str, *, where: str, max_nodes: int = 200_000, max_de
                     stack[-1].size += frame.size
     except yaml.YAMLError:
         return
+
+
+# --------------------------------------------------------------------------
+# Jinja
+# --------------------------------------------------------------------------
+
+#: The longest string or list a template expression may build with ``*``.
+MAX_TEMPLATE_SEQUENCE = 1_000_000
+_MAX_EXPONENT = 1000
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, plus bounds on the two operators that blow up memory in one step.
+
+    The sandbox already refuses attributes starting with ``_`` and Python
+    internals (``__class__``, ``__globals__``, ``mro`` …) with
+    :class:`jinja2.exceptions.SecurityError`, and caps ``range()`` at 100 000
+    items.  This class also refuses ``'x' * 10**9`` and ``10 ** 10**9``
+    (SecurityError as well).  Defaults: autoescape on, StrictUndefined.
+    Jinja's sandbox is not a complete resource limit (see docs/security.md).
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("autoescape", True)
+        kwargs.setdefault("undefined", StrictUndefined)
+        super().__init__(*args, **kwargs)
+
+    def call_binop(self, context, operator: str, left, right):
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | bytes | list | tuple) and isinstance(times, int) \
+                        and len(seq) * times > MAX_TEMPLATE_SEQUENCE:
+                    raise SecurityError("sequence repetition exceeds the template limit")
+        elif operator == "**" and isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
+            raise SecurityError("exponent exceeds the template limit")
+        return super().call_binop(context, operator, left, right)
