@@ -1,0 +1,271 @@
+"""Font resolution, CFF conversion and reportlab registration, checked on real files and PDFs."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas
+
+from docgen.commands.fonts import format_table
+from docgen.errors import DataError, RenderError
+from docgen.pdf import fonts
+from docgen.pdf.fonts import (
+    OFFICIAL_NAMES,
+    SOURCE_CONFIG,
+    SOURCE_FALLBACK,
+    SOURCE_USER_DIR,
+    FontRegistry,
+    cached_conversion,
+    convert_to_truetype,
+    font_table,
+    read_faces,
+)
+
+KAI_TTF = Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf")
+SMALL_CFF = Path("/usr/share/texmf/fonts/opentype/public/lm/lmroman10-regular.otf")
+
+
+def bare_registry(tmp_path: Path, **kw) -> FontRegistry:
+    """A registry that sees no user fonts and no fontconfig: only the open substitutes."""
+    kw.setdefault("use_system_fonts", False)
+    return FontRegistry(config_files=(), user_font_dirs=(), cache=fonts.cache_dir(), **kw)
+
+
+def renamed_font(src: Path, dest: Path, family: str, english: str) -> Path:
+    """Copy a TrueType font, renaming its family (as a real 仿宋_GB2312.ttf is named)."""
+    font = TTFont(str(src))
+    name = font["name"]
+    name.names = [r for r in name.names if r.nameID not in (1, 4, 6, 16)]
+    name.setName(english, 1, 3, 1, 0x409)
+    name.setName(family, 1, 3, 1, 0x804)
+    name.setName(english, 4, 3, 1, 0x409)
+    name.setName(english.replace(" ", "").replace("_", ""), 6, 3, 1, 0x409)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(dest))
+    return dest
+
+
+def embedded_fonts(pdf_bytes: bytes) -> list[tuple[str, bool]]:
+    """(BaseFont, has FontFile2) of every font with a descriptor in the PDF."""
+    out = []
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        for page in pdf.pages:
+            for _key, font in page.Resources.get("/Font", {}).items():
+                desc = font.get("/FontDescriptor")
+                if desc is not None:
+                    out.append((str(font.BaseFont), "/FontFile2" in desc))
+    return out
+
+
+# --- resolution -------------------------------------------------------------
+
+
+def test_official_names_resolve_to_existing_truetype_capable_files(tmp_path):
+    reg = bare_registry(tmp_path)
+    table = font_table(registry=reg)
+    assert [f.requested for f in table] == list(OFFICIAL_NAMES)
+    for font in table:
+        assert font.path.is_file(), font
+        assert font.source == SOURCE_FALLBACK
+    by_name = {f.requested: f for f in table}
+    assert by_name["黑体"].family == "WenQuanYi Zen Hei"
+    assert by_name["黑体"].subfont_index == 0
+    assert by_name["楷体_GB2312"].family == "AR PL KaitiM GB"
+    assert by_name["宋体"].family == "AR PL SungtiL GB"
+    assert by_name["仿宋_GB2312"].family == "FandolFang"
+    assert by_name["方正小标宋简体"].path.name == "FandolSong-Bold.otf"
+    assert by_name["Times New Roman"].family in {"Liberation Serif", "DejaVu Serif"}
+    # English aliases are the same font
+    assert reg.resolve("SimHei").path == by_name["黑体"].path
+    assert reg.resolve("FangSong").path == by_name["仿宋"].path
+    assert reg.resolve("KaiTi").path == by_name["楷体"].path
+    assert reg.resolve("SimSun").path == by_name["宋体"].path
+    assert reg.resolve("FZXiaoBiaoSong-B05S").path == by_name["方正小标宋简体"].path
+
+
+def test_unknown_name_falls_back_to_body_font_with_one_warning(tmp_path):
+    reg = bare_registry(tmp_path)
+    body = reg.resolve("仿宋_GB2312")
+    font = reg.resolve("微软雅黑")
+    reg.resolve("微软雅黑")
+    reg.resolve("微软雅黑", bold=True)
+    assert font.requested == "微软雅黑"
+    assert font.path == body.path
+    assert len(reg.warnings) == 1
+    text = reg.warnings[0].describe()
+    assert "微软雅黑" in text and body.family in text and "DOCGEN_FONT_DIR" in text
+
+
+def test_bold_uses_bold_file_when_substitute_has_one_else_fake_bold(tmp_path):
+    reg = bare_registry(tmp_path)
+    times_bold = reg.resolve("Times New Roman", bold=True)
+    assert not times_bold.fake_bold
+    assert "Bold" in times_bold.path.name
+    kai_bold = reg.resolve("楷体_GB2312", bold=True)
+    assert kai_bold.fake_bold
+    assert kai_bold.path == reg.resolve("楷体_GB2312").path
+
+
+def test_user_font_dir_serves_real_font_by_family_name(tmp_path):
+    folder = tmp_path / "fonts"
+    real = renamed_font(KAI_TTF, folder / "sub" / "FS_GB2312.ttf", "仿宋_GB2312", "FangSong_GB2312")
+    reg = FontRegistry(user_font_dirs=(folder,), use_system_fonts=False, cache=tmp_path / "c")
+    for name in ("仿宋_GB2312", "FangSong_GB2312", "仿宋"):  # exact, English alias, cousin
+        font = reg.get(name)
+        assert font.path == real, name
+        assert font.source == SOURCE_USER_DIR
+        assert font.family == "FangSong_GB2312"
+    # a name the folder does not hold still gets its substitute
+    assert reg.resolve("黑体").source == SOURCE_FALLBACK
+    assert reg.warnings == []
+
+
+def test_fonts_yaml_maps_name_to_file_relative_to_config(tmp_path):
+    conf_dir = tmp_path / "conf"
+    conf_dir.mkdir()
+    shutil.copy(KAI_TTF, conf_dir / "my-hei.ttf")
+    config = conf_dir / "fonts.yaml"
+    config.write_text("黑体: my-hei.ttf\nTimes New Roman:\n  file: my-hei.ttf\n  index: 0\n",
+                      encoding="utf-8")
+    reg = FontRegistry(config_files=(config,), use_system_fonts=False, cache=tmp_path / "c")
+    font = reg.get("SimHei")
+    assert font.source == SOURCE_CONFIG
+    assert font.path == conf_dir / "my-hei.ttf"
+    assert reg.resolve("Times New Roman").source == SOURCE_CONFIG
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("宋体: song.ttf\n黑体: nowhere.ttf\n", 2, "nowhere.ttf"),
+        ("宋体: [1, 2]\n", 1, "写法无法识别"),
+        ("宋体: {file: song.ttf, index: 5}\n", 1, "序号为 5"),
+        ("宋体: song.ttf\n  bad: : :\n", 2, "格式错误"),
+    ],
+)
+def test_bad_fonts_yaml_is_a_located_chinese_error(tmp_path, text, line, needle):
+    shutil.copy(KAI_TTF, tmp_path / "song.ttf")
+    config = tmp_path / "fonts.yaml"
+    config.write_text(text, encoding="utf-8")
+    reg = FontRegistry(config_files=(config,), use_system_fonts=False, cache=tmp_path / "c")
+    with pytest.raises(DataError) as info:
+        reg.resolve("宋体")
+    err = info.value
+    assert err.location.file == str(config)
+    assert err.location.line == line
+    assert needle in err.describe()
+    assert err.fix
+
+
+def test_missing_substitute_names_the_apt_package(tmp_path, monkeypatch):
+    role = fonts._ROLE_BY_KEY[fonts._norm("黑体")]
+    gone = fonts._Role(names=role.names, fallbacks=tuple(
+        fonts._Candidate(c.family, (str(tmp_path / "absent.ttf"),), c.package)
+        for c in role.fallbacks))
+    monkeypatch.setitem(fonts._ROLE_BY_KEY, fonts._norm("黑体"), gone)
+    reg = bare_registry(tmp_path)
+    with pytest.raises(RenderError) as info:
+        reg.resolve("黑体")
+    text = info.value.describe()
+    assert "apt-get install fonts-wqy-zenhei" in text
+    assert "黑体" in text
+
+
+# --- conversion and cache -----------------------------------------------------
+
+
+def test_cff_conversion_is_truetype_with_same_glyphs_and_cached(tmp_path):
+    src = tmp_path / "lm.otf"
+    shutil.copy(SMALL_CFF, src)
+    cache = tmp_path / "cache"
+    assert cached_conversion(src, 0, cache) is None
+    out = convert_to_truetype(src, 0, cache)
+    assert out.parent == cache
+    converted, original = TTFont(str(out)), TTFont(str(src))
+    assert "glyf" in converted and "CFF " not in converted
+    assert converted.sfntVersion == "\x00\x01\x00\x00"
+    assert converted.getGlyphOrder() == original.getGlyphOrder()
+    assert converted.getBestCmap() == original.getBestCmap()
+    assert converted["hmtx"]["A"][0] == original["hmtx"]["A"][0]
+    stamp = out.stat().st_mtime_ns
+    assert convert_to_truetype(src, 0, cache) == out  # cache hit: same file, not rewritten
+    assert out.stat().st_mtime_ns == stamp
+    assert [p.name for p in cache.iterdir()] == [out.name]  # no temp files left
+    # a changed source file gets a new cache entry
+    os.utime(src, ns=(stamp, stamp + 10**9))
+    assert cached_conversion(src, 0, cache) is None
+    assert convert_to_truetype(src, 0, cache) != out
+
+
+def _convert_in_child(args: tuple[str, str]) -> str:
+    src, cache = args
+    return str(convert_to_truetype(Path(src), 0, Path(cache)))
+
+
+def test_concurrent_conversions_leave_one_valid_file(tmp_path):
+    src = tmp_path / "lm.otf"
+    shutil.copy(SMALL_CFF, src)
+    cache = tmp_path / "cache"
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        results = pool.map(_convert_in_child, [(str(src), str(cache))] * 4)
+    assert len(set(results)) == 1
+    files = list(cache.iterdir())
+    assert [p.name for p in files] == [Path(results[0]).name]
+    assert "glyf" in TTFont(str(files[0]))
+
+
+def test_user_cff_font_is_converted_and_embedded(tmp_path):
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    shutil.copy(SMALL_CFF, folder / "lm.otf")
+    reg = FontRegistry(user_font_dirs=(folder,), use_system_fonts=False, cache=tmp_path / "c")
+    font = reg.resolve("Latin Modern Roman")
+    assert font.source == SOURCE_USER_DIR and font.needs_conversion
+    font = reg.get("Latin Modern Roman")
+    assert font.embedded_path is not None and font.embedded_path.parent == tmp_path / "c"
+    assert read_faces(font.embedded_path)[0].cff is False
+
+
+# --- reportlab registration and embedding -------------------------------------
+
+
+def test_get_registers_fonts_that_embed_as_truetype(tmp_path):
+    reg = bare_registry(tmp_path)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    y = 800
+    used = {}
+    for name in ("仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体", "Times New Roman"):
+        font = reg.get(name)
+        assert reg.get(name) is font  # cached
+        assert pdfmetrics.getFont(font.reportlab_name) is not None
+        assert font.embedded_path is not None and not read_faces(font.embedded_path)[0].cff
+        used[name] = font
+        c.setFont(font.reportlab_name, 16)
+        c.drawString(72, y, f"{name}：关于2022年法治政府建设情况的报告 ABC 123")
+        y -= 30
+    c.save()
+    found = embedded_fonts(buf.getvalue())
+    assert found and all(has_file for _name, has_file in found)
+    base_names = {name.split("+", 1)[-1] for name, _ in found}
+    for font in used.values():
+        ps = read_faces(font.embedded_path)[0].postscript_name
+        assert any(b.startswith(ps.replace(" ", "")) for b in base_names), (ps, base_names)
+
+
+def test_format_table_lists_each_name_with_file_and_source(tmp_path):
+    reg = bare_registry(tmp_path)
+    text = format_table(font_table(registry=reg))
+    lines = text.splitlines()
+    assert lines[0].split() == ["字体名", "实际字体", "文件", "来源"]
+    assert len(lines) == 1 + len(OFFICIAL_NAMES)
+    assert "wqy-zenhei.ttc" in next(line for line in lines if line.startswith("黑体"))
+    assert all(line.endswith(SOURCE_FALLBACK) for line in lines[1:])
