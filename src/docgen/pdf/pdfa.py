@@ -150,18 +150,20 @@ def _content_holders(pdf: Pdf) -> Iterator[pikepdf.Object]:
                     stack.append(xo)
 
 
-def _used_font_names(holder: pikepdf.Object) -> set[str]:
-    """Fonts that actually draw text: current (q/Q-aware) when Tj, TJ, ' or " runs.
+def _font_usage(holder: pikepdf.Object) -> tuple[set[str], set[str]] | None:
+    """(fonts selected with Tf, fonts that draw text) in one content stream.
 
-    reportlab sets /F1 (Helvetica) at the start of every page without showing
-    any text in it; that font is not used.  Unreadable content keeps all fonts.
+    A font draws text when Tj, TJ, ' or " runs while it is current (q/Q-aware).
+    reportlab selects /F1 (Helvetica) at the start of every page without
+    drawing with it.  None if the content cannot be read (keep everything).
     """
     try:
         target = holder if isinstance(holder, pikepdf.Stream) else pikepdf.Page(holder)
         ops = pikepdf.parse_content_stream(target, "q Q Tf Tj TJ ' \"")
     except pikepdf.PdfError:
-        return {"*"}
-    used: set[str] = set()
+        return None
+    selected: set[str] = set()
+    drawing: set[str] = set()
     current: str | None = None
     saved: list[str | None] = []
     for operands, op in ops:
@@ -173,9 +175,10 @@ def _used_font_names(holder: pikepdf.Object) -> set[str]:
         elif name == "Tf":
             if operands and isinstance(operands[0], Name):
                 current = str(operands[0])
+                selected.add(current)
         elif current is not None:
-            used.add(current)
-    return used
+            drawing.add(current)
+    return selected, drawing
 
 
 def _is_embedded(font: Dictionary) -> bool:
@@ -208,14 +211,26 @@ def _drop_tf_operators(pdf: Pdf, holder: pikepdf.Object, fonts: set[str]) -> Non
         holder.Contents = pdf.make_stream(data)
 
 
+def _identity(*objs: pikepdf.Object) -> tuple[int, int]:
+    """objgen of the first indirect object (resource dictionaries may be shared by pages)."""
+    for obj in objs:
+        if obj.is_indirect:
+            return obj.objgen
+    return (-1, id(objs[-1]))
+
+
 def clean_for_pdfa(pdf: Pdf) -> None:
     """Remove what reportlab leaves that PDF/A rejects; raise if a used font is not embedded.
 
-    Fonts that draw no text (reportlab's /F1 Helvetica) are removed from the
-    resources together with the ``Tf`` operators that select them, and empty
-    ``/Trans`` dictionaries are removed from pages.
+    Fonts that draw no text anywhere their resource dictionary is used
+    (reportlab's /F1 Helvetica) are removed, together with the ``Tf``
+    operators that select them; empty ``/Trans`` dictionaries are removed.
     """
-    for holder in _content_holders(pdf):
+    holders = list(_content_holders(pdf))
+    drawing_by_dict: dict[tuple[int, int], set[str]] = {}
+    font_dicts: dict[tuple[int, int], Dictionary] = {}
+    dead_selections: list[tuple[pikepdf.Object, set[str]]] = []
+    for holder in holders:
         trans = holder.get(Name.Trans)
         if isinstance(trans, Dictionary) and len(trans.keys()) == 0:
             del holder.Trans
@@ -223,11 +238,22 @@ def clean_for_pdfa(pdf: Pdf) -> None:
         fonts = _font_dicts(res) if isinstance(res, Dictionary) else None
         if fonts is None:
             continue
-        used = _used_font_names(holder)
-        unused = set() if "*" in used else {k for k in fonts if k not in used}
+        ident = _identity(fonts, res, holder)
+        font_dicts[ident] = fonts
+        usage = _font_usage(holder)
+        drawing = drawing_by_dict.setdefault(ident, set())
+        if usage is None:
+            drawing.update(str(k) for k in fonts)
+            continue
+        selected, draws = usage
+        drawing.update(draws)
+        if selected - draws:
+            dead_selections.append((holder, selected - draws))
+    for ident, fonts in font_dicts.items():
+        drawing = drawing_by_dict[ident]
         for key in list(fonts.keys()):
             font = fonts[key]
-            if key in unused:
+            if key not in drawing:
                 del fonts[key]
             elif isinstance(font, Dictionary) and not _is_embedded(font):
                 base = str(font.get(Name.BaseFont, key)).lstrip("/")
@@ -236,8 +262,8 @@ def clean_for_pdfa(pdf: Pdf) -> None:
                     fix="这是 PDF 排版程序的问题：所有文字都应使用 docgen 字体表中的字体"
                         "（运行 docgen fonts 查看），请报告此问题",
                 )
-        if unused:
-            _drop_tf_operators(pdf, holder, unused)
+    for holder, dead in dead_selections:
+        _drop_tf_operators(pdf, holder, dead)
 
 
 # --------------------------------------------------------------------------
