@@ -98,6 +98,9 @@ class _Collector:
     def error(self, path: PathKey, message: str, fix: str | None = None) -> None:
         self.errors.append(DataError(message, location=self.source.locate(path), fix=fix))
 
+    def key_error(self, path: PathKey, message: str, fix: str | None = None) -> None:
+        self.errors.append(DataError(message, location=self.source.locate_key(path), fix=fix))
+
 
 def _suggest(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
@@ -108,7 +111,7 @@ def _check_keys(c: _Collector, value: Mapping, allowed: set[str] | dict, path: P
                 what: str) -> None:
     for key in value:
         if key not in allowed:
-            c.error((*path, key), f"{what}中有未知的键 “{key}”。",
+            c.key_error((*path, key), f"{what}中有未知的键 “{key}”。",
                     fix=_suggest(str(key), sorted(map(str, allowed))))
 
 

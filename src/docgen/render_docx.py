@@ -81,9 +81,15 @@ _NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 _TAG = re.compile(r"\{[{%][^{}]*[}%]\}")
 
 
+def _unbalanced(text: str) -> bool:
+    return text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}")
+
+
 def _syntax_needle(path: Path) -> str | None:
     """The tag text most likely at fault for a syntax error."""
     for text in _template_paragraphs(path):
+        if _unbalanced(text):
+            return text
         for tag in _TAG.findall(text):
             if not tag.startswith("{{"):
                 continue  # block tags only parse together with their partners
@@ -91,9 +97,20 @@ def _syntax_needle(path: Path) -> str | None:
                 SandboxedEnvironment().parse(tag)
             except TemplateSyntaxError:
                 return tag
-        if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
-            return text
     return None
+
+
+def check_tags_balanced(path: Path) -> None:
+    """Each paragraph's tags must open and close in that paragraph.
+
+    An unclosed ``{{`` would otherwise swallow the XML up to the next ``}}``
+    and silently drop paragraphs from the output.
+    """
+    for index, text in enumerate(_template_paragraphs(path), start=1):
+        if _unbalanced(text):
+            raise TemplateError("模板中的标签没有闭合。",
+                                location=Location(file=str(path), path=f"第 {index} 段：{text[:60]}"),
+                                fix="每个 {{ 要有对应的 }}，每个 {% 要有对应的 %}，且在同一段内。")
 
 
 def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> bytes:
@@ -104,6 +121,7 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
     from docgen.safety import check_docx_archive  # noqa: PLC0415
 
     check_docx_archive(template)
+    check_tags_balanced(template)
     try:
         tpl = DocxTemplate(str(template))
         tpl.init_docx()

@@ -9,7 +9,7 @@ and files that are not UTF-8 become ``DataError`` with a Chinese fix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,15 @@ class SourceTree:
     data: Any
     marks: dict[PathKey, tuple[int, int, bool]]  # path -> (line, column, single_line) 1-based
     text: str
+    key_marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)  # mapping keys
+
+    def locate_key(self, path: PathKey) -> Location:
+        """Location of the *key* of the mapping entry at ``path`` (for unknown keys)."""
+        if tuple(path) in self.key_marks:
+            line, column = self.key_marks[tuple(path)]
+            return Location(file=str(self.file), line=line, column=column,
+                            path=format_path(tuple(path)) or None)
+        return self.locate(path)
 
     def locate(self, path: PathKey) -> Location:
         """Location of the value at ``path``, or of its nearest located parent."""
@@ -99,17 +108,29 @@ def read_source(path: Path) -> SourceTree:
         raise DataError("数据文件是空的。", location=Location(file=where),
                         fix="参照 docs/data-format.md 填写 meta 和 body。")
     marks: dict[PathKey, tuple[int, int, bool]] = {}
-    data = _convert(root, (), marks, loader, where)
-    return SourceTree(file=path, data=data, marks=marks, text=text)
+    key_marks: dict[PathKey, tuple[int, int]] = {}
+    data = _convert(root, (), marks, key_marks, loader, where)
+    return SourceTree(file=path, data=data, marks=marks, text=text, key_marks=key_marks)
 
 
-def _convert(node: Node, path: PathKey, marks: dict, loader: yaml.SafeLoader, where: str) -> Any:
+def _construct_scalar(node: ScalarNode, loader: yaml.SafeLoader, where: str, path: PathKey) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError) as exc:  # e.g. 2024-13-01 looks like a date but is none
+        raise DataError(f"无法识别的值 “{node.value}”。", location=Location(
+            file=where, line=node.start_mark.line + 1, column=node.start_mark.column + 1,
+            path=format_path(path) or None),
+            fix="日期写成 2023-03-13；若本意是文字，请用引号括起来。") from exc
+
+
+def _convert(node: Node, path: PathKey, marks: dict, key_marks: dict, loader: yaml.SafeLoader,
+             where: str) -> Any:
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1,
                    node.start_mark.line == node.end_mark.line)
     if isinstance(node, ScalarNode):
-        return loader.construct_object(node, deep=True)
+        return _construct_scalar(node, loader, where, path)
     if isinstance(node, SequenceNode):
-        return [_convert(child, (*path, i), marks, loader, where)
+        return [_convert(child, (*path, i), marks, key_marks, loader, where)
                 for i, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
@@ -118,13 +139,14 @@ def _convert(node: Node, path: PathKey, marks: dict, loader: yaml.SafeLoader, wh
                 raise DataError("键必须是简单文字。", location=Location(
                     file=where, line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1),
                     fix="不要用列表或映射作为键。")
-            key = loader.construct_object(key_node)
+            key = _construct_scalar(key_node, loader, where, path)
             key = str(key) if not isinstance(key, int) else key
             if key in result:
                 raise DataError(f"键 “{key}” 重复出现。", location=Location(
                     file=where, line=key_node.start_mark.line + 1,
                     column=key_node.start_mark.column + 1, path=format_path((*path, key))),
                     fix="同一层中每个键只能写一次，请删除或合并重复的键。")
-            result[key] = _convert(value_node, (*path, key), marks, loader, where)
+            key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _convert(value_node, (*path, key), marks, key_marks, loader, where)
         return result
     raise DataError("无法识别的 YAML 内容。", location=Location(file=where))  # pragma: no cover
