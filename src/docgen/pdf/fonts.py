@@ -62,6 +62,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Fandol's head table has an odd timestamp; fontTools warns about it on every read.
+logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+
 SOURCE_CONFIG = "用户配置"
 SOURCE_USER_DIR = "用户字体目录"
 SOURCE_SYSTEM = "系统字体"

@@ -30,6 +30,7 @@ from ..errors import RenderError
 __all__ = ["PRODUCER", "ArchiveMetadata", "archive_datetime", "make_pdfa", "validate_pdfa"]
 
 FLAVOUR = "2b"
+_TRAILER_KEYS = frozenset({"/Root", "/Info", "/Size", "/Prev"})
 PRODUCER = "docgen（GB/T 9704 公文生成）"
 CREATOR_TOOL = "docgen"
 
@@ -264,6 +265,10 @@ def clean_for_pdfa(pdf: Pdf) -> None:
                 )
     for holder, dead in dead_selections:
         _drop_tf_operators(pdf, holder, dead)
+    # Where the viewer opens the file is not content; LibreOffice writes one
+    # and the validator does not accept it.
+    if Name.OpenAction in pdf.Root:
+        del pdf.Root.OpenAction
 
 
 # --------------------------------------------------------------------------
@@ -373,8 +378,11 @@ def make_pdfa(pdf: bytes, meta: ArchiveMetadata) -> bytes:
     with doc:
         clean_for_pdfa(doc)
         _write_metadata(doc, meta, moment)
-        if Name.ID in doc.trailer:
-            del doc.trailer.ID  # reportlab's /ID is time-based; let qpdf hash the content
+        # reportlab's /ID is time-based: let qpdf hash the content.  Other
+        # producers' private trailer keys (LibreOffice's /DocChecksum) go too.
+        for key in list(doc.trailer.keys()):
+            if key not in _TRAILER_KEYS:
+                del doc.trailer[key]
         out = io.BytesIO()
         doc.save(out, **pikepdf.pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
     data = out.getvalue()

@@ -1,0 +1,181 @@
+"""LibreOffice as a second PDF engine: a rendered .docx -> PDF/A-2 bytes.
+
+Takes the path of a .docx; returns the PDF bytes LibreOffice exports
+(``soffice --headless --convert-to pdf`` with PDF/A-2 selected).  Each call
+uses a private LibreOffice profile in a temporary folder, so conversions may
+run in parallel, and a generated fontconfig file that maps the official font
+names (仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体, 宋体 and their English
+names) to the families :mod:`docgen.pdf.fonts` resolves, so both engines draw
+with the same fonts.  Failures are :class:`~docgen.errors.RenderError` in
+Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from ..errors import Location, RenderError
+from ..safety import check_docx_archive
+from .fonts import FontRegistry, cache_dir, get_registry, official_aliases
+
+__all__ = ["PDF_EXPORT_FILTER", "available", "convert", "find_soffice", "fontconfig_xml"]
+
+INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui"
+
+#: writer_pdf_Export options: PDF/A-2 (LibreOffice >= 7.4 reads JSON filter options).
+PDF_EXPORT_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {"SelectPdfVersion": {"type": "long", "value": "2"}}, separators=(",", ":"))
+
+_CANDIDATES = (
+    "soffice",
+    "libreoffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+
+
+def find_soffice() -> Path | None:
+    """The LibreOffice executable (``$DOCGEN_SOFFICE`` first), or None."""
+    override = os.environ.get("DOCGEN_SOFFICE")
+    for name in ((override,) if override else ()) + _CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def available() -> bool:
+    """True if LibreOffice can be run here."""
+    return find_soffice() is not None
+
+
+def _alias_targets(registry: FontRegistry) -> dict[str, str]:
+    """Official name -> family the registry resolves it to (converting fonts as needed)."""
+    targets: dict[str, str] = {}
+    for name in official_aliases():
+        font = registry.get(name)  # get(): CFF substitutes are converted into the cache
+        targets[name] = font.family
+    return targets
+
+
+def _font_dirs(registry: FontRegistry) -> list[Path]:
+    """Folders fontconfig must scan: the conversion cache and folders of TrueType files used.
+
+    Folders holding only CFF originals are left out, so LibreOffice sees the
+    converted TrueType copy (the same face reportlab embeds), not the original.
+    """
+    dirs: list[Path] = [registry.cache]
+    for name in official_aliases():
+        font = registry.resolve(name)
+        if font.embedded_path is not None and font.embedded_path.parent not in dirs:
+            dirs.append(font.embedded_path.parent)
+    return dirs
+
+
+def fontconfig_xml(aliases: dict[str, str], font_dirs: Iterable[Path], cache: Path) -> str:
+    """A fontconfig file: the system configuration plus *font_dirs* and strong aliases."""
+    lines = [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+        "<fontconfig>",
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
+    ]
+    lines += [f"  <dir>{escape(str(d))}</dir>" for d in font_dirs]
+    lines.append(f"  <cachedir>{escape(str(cache))}</cachedir>")
+    for name, family in sorted(aliases.items()):
+        if name.casefold() == family.casefold():
+            continue
+        lines += [
+            '  <match target="pattern">',
+            f'    <test name="family" qual="any" ignore-blanks="true"><string>{escape(name)}</string></test>',
+            f'    <edit name="family" mode="prepend" binding="strong"><string>{escape(family)}</string></edit>',
+            "  </match>",
+        ]
+    lines.append("</fontconfig>")
+    return "\n".join(lines) + "\n"
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, AttributeError):
+        proc.kill()
+    proc.wait()
+
+
+def convert(docx: Path, *, timeout: float = 120, registry: FontRegistry | None = None) -> bytes:
+    """Export *docx* to PDF/A-2 with LibreOffice and return the PDF bytes.
+
+    Raises RenderError when LibreOffice is not installed, the file is
+    missing, the conversion fails, or it takes longer than *timeout* seconds;
+    UnsafeInputError when the file is not a sound .docx (checked first,
+    because LibreOffice would convert any file as plain text).
+    """
+    docx = Path(docx)
+    soffice = find_soffice()
+    if soffice is None:
+        raise RenderError(
+            "没有找到 LibreOffice，无法用 LibreOffice 生成 PDF",
+            fix=f"安装 LibreOffice：{INSTALL_HINT}；或改用内置排版（不加 --pdf-engine libreoffice）",
+        )
+    if not docx.is_file():
+        raise RenderError(f"找不到要转换的文件 {docx}", location=Location(file=str(docx)),
+                          fix="先生成 .docx 文件，再转换为 PDF")
+    check_docx_archive(docx)  # LibreOffice would happily "convert" a non-docx as plain text
+    reg = registry or get_registry()
+    aliases = _alias_targets(reg)
+    fc_cache = cache_dir().parent / "fontconfig"
+    with tempfile.TemporaryDirectory(prefix="docgen-lo-") as tmp_name:
+        tmp = Path(tmp_name)
+        source = tmp / "input.docx"  # ASCII name: no quoting problems, no clash with the user's
+        shutil.copyfile(docx, source)
+        fc_cache.mkdir(parents=True, exist_ok=True)
+        fc_file = tmp / "fonts.conf"
+        fc_file.write_text(fontconfig_xml(aliases, _font_dirs(reg), fc_cache), encoding="utf-8")
+        env = dict(os.environ, FONTCONFIG_FILE=str(fc_file), SAL_USE_VCLPLUGIN="svp",
+                   HOME=str(tmp))
+        cmd = [
+            str(soffice), f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+            "--headless", "--norestore", "--nolockcheck", "--nodefault",
+            "--convert-to", PDF_EXPORT_FILTER, "--outdir", str(tmp / "out"), str(source),
+        ]
+        try:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    env=env, cwd=tmp, start_new_session=True)
+        except OSError as exc:
+            raise RenderError(f"无法启动 LibreOffice（{soffice}）：{exc}",
+                              fix=f"检查 LibreOffice 是否安装完整：{INSTALL_HINT}") from exc
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise RenderError(
+                f"LibreOffice 转换 {docx.name} 超过 {timeout:g} 秒仍未完成，已停止",
+                location=Location(file=str(docx)),
+                fix="检查文件是否过大或含有异常内容；可稍后重试，或改用内置排版",
+            ) from None
+        except BaseException:
+            _kill_group(proc)
+            raise
+        pdf = tmp / "out" / "input.pdf"
+        data = pdf.read_bytes() if pdf.is_file() else b""
+        if proc.returncode != 0 or not data.startswith(b"%PDF"):
+            detail = (err or out).decode("utf-8", "replace").strip().splitlines()
+            tail = "；".join(line for line in detail[-3:] if "javaldx" not in line)
+            raise RenderError(
+                f"LibreOffice 未能把 {docx.name} 转换为 PDF（退出码 {proc.returncode}）"
+                + (f"：{tail}" if tail else ""),
+                location=Location(file=str(docx)),
+                fix="确认该 .docx 能用 Word 或 WPS 正常打开；可改用内置排版",
+            )
+    return data
