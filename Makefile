@@ -10,7 +10,7 @@ build:
 
 test:
 	bash scripts/setup.sh --test
-	.venv/bin/ruff check src tests tools bench
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
 
 setup:

@@ -40,7 +40,14 @@ extras=""
 if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
     echo "==> 安装 docgen 及其 Python 依赖"
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".$extras"
+    log=$(mktemp)
+    if ! .venv/bin/python -m pip install -q -e ".$extras" >"$log" 2>&1; then
+        grep -v "is ignored: it is neither" "$log" >&2
+        rm -f "$log"
+        echo "安装 Python 依赖失败，见上面的信息。" >&2
+        exit 1
+    fi
+    rm -f "$log"
     touch "$stamp$extras"
 fi
 
