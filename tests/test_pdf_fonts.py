@@ -269,3 +269,22 @@ def test_format_table_lists_each_name_with_file_and_source(tmp_path):
     assert len(lines) == 1 + len(OFFICIAL_NAMES)
     assert "wqy-zenhei.ttc" in next(line for line in lines if line.startswith("黑体"))
     assert all(line.endswith(SOURCE_FALLBACK) for line in lines[1:])
+
+
+def test_docgen_fonts_command_prints_the_table(tmp_path, monkeypatch, capsys):
+    from docgen.cli import main
+
+    folder = tmp_path / "fonts"
+    renamed_font(KAI_TTF, folder / "hei.ttf", "黑体", "SimHei")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DOCGEN_FONT_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    fonts.reset_registry()
+    try:
+        assert main(["fonts", "黑体", "不存在的字体"]) == 0
+    finally:
+        fonts.reset_registry()
+    out = capsys.readouterr().out
+    hei = next(line for line in out.splitlines() if line.startswith("黑体"))
+    assert str(folder / "hei.ttf") in hei and hei.endswith(SOURCE_USER_DIR)
+    assert "警告" in out and "不存在的字体" in out

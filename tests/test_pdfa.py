@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 
 import pikepdf
 import pytest
@@ -184,3 +186,20 @@ def test_archive_datetime_order():
     assert archive_datetime(meta, {"SOURCE_DATE_EPOCH": "0"}).year == 1970
     assert archive_datetime(meta, {}).isoformat() == "2023-03-13T00:00:00+08:00"
     assert archive_datetime(ArchiveMetadata(title="t", year=2022), {}).date() == dt.date(2022, 12, 31)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils 未安装")
+def test_make_pdfa_does_not_change_what_is_drawn(registry, tmp_path):
+    from PIL import Image, ImageChops
+
+    raw = reportlab_pdf(registry)
+    pages = {}
+    for label, data in (("raw", raw), ("pdfa", make_pdfa(raw, META))):
+        (tmp_path / f"{label}.pdf").write_bytes(data)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / f"{label}.pdf"),
+                        str(tmp_path / label)], check=True)
+        pages[label] = sorted(tmp_path.glob(f"{label}-*.png"))
+    assert len(pages["raw"]) == len(pages["pdfa"]) == 2
+    for a, b in zip(pages["raw"], pages["pdfa"], strict=True):
+        with Image.open(a) as ia, Image.open(b) as ib:
+            assert ImageChops.difference(ia.convert("RGB"), ib.convert("RGB")).getbbox() is None
