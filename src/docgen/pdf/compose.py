@@ -1,0 +1,339 @@
+"""Compose one paragraph into lines of positioned text (no pagination).
+
+Takes a :class:`~docgen.pdf.docx_reader.Paragraph`, the width of its text
+column, the section's document grid and a :class:`FontBook`; returns a
+:class:`ParaBox`: the spacing before/after, and :class:`LineBox` lines whose
+frames are positioned relative to the column's left edge and the line's
+baseline.  Line breaking and justification come from
+:mod:`docgen.pdf.linebreak`; each character is set in the run's East Asian
+font when it is CJK (:func:`~docgen.pdf.linebreak.is_cjk`) and in its
+ascii/hAnsi font otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
+from docgen.pdf.frames import Frame, ImageFrame, RuleFrame, TextFrame
+from docgen.pdf.linebreak import break_lines, clusters, is_cjk, justify_gap, trim_trailing
+from docgen.pdf.metrics import Face, FontBook
+from docgen.pdf.styles import Border, ParaProps, RunProps
+
+EPS = 0.01
+
+
+@dataclass
+class Seg:
+    text: str
+    face: Face
+    rp: RunProps
+    size: float
+    width: float
+    rise: float = 0.0
+
+
+@dataclass
+class Atom:
+    text: str
+    width: float
+    segs: list[Seg] = field(default_factory=list)
+    kind: str = "text"  # text, tab, break, page, image
+    image: Image | None = None
+
+
+@dataclass
+class LineBox:
+    height: float
+    baseline: float  # from the line's top
+    frames: list[Frame]
+    text: str
+    x0: float
+    x1: float
+    page_break_after: bool = False
+
+
+@dataclass
+class ParaBox:
+    para: Paragraph
+    index: int
+    lines: list[LineBox]
+    before: float
+    after: float
+    left: float
+    right: float
+    anchors: list[Image] = field(default_factory=list)
+    borders: dict[str, Border] = field(default_factory=dict)
+
+    @property
+    def props(self) -> ParaProps:
+        return self.para.props
+
+    @property
+    def height(self) -> float:
+        return self.before + sum(ln.height for ln in self.lines) + self.after
+
+
+@dataclass
+class ComposeContext:
+    book: FontBook
+    grid_pitch: float | None = None  # document grid line pitch (points), None = no grid
+    default_tab: float = 21.0
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def _fmt_number(n: int, fmt: str) -> str:
+    if fmt in ("upperRoman", "lowerRoman"):
+        vals = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        out, k = "", n
+        for v, s in vals:
+            while k >= v:
+                out += s
+                k -= v
+        return out if fmt == "upperRoman" else out.lower()
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional"):
+        digits = "〇一二三四五六七八九"
+        if n < 10:
+            return digits[n]
+        if n < 20:
+            return "十" + (digits[n % 10] if n % 10 else "")
+        if n < 100:
+            return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def format_page_number(n: int, fmt: str) -> str:
+    """A page number in a w:pgNumType / field format."""
+    return _fmt_number(n, fmt)
+
+
+def _face_for(book: FontBook, rp: RunProps, ch: str) -> Face:
+    name = rp.font_east_asia if is_cjk(ch) else rp.font_ascii
+    return book.face(name, rp.bold)
+
+
+def _segments(text: str, rps: list[RunProps], book: FontBook) -> list[Seg]:
+    """Split ``text`` (one cluster) into same-face same-props segments."""
+    segs: list[Seg] = []
+    for ch, rp in zip(text, rps, strict=True):
+        face = _face_for(book, rp, ch)
+        size = rp.size * (2 / 3 if rp.vert_align in ("superscript", "subscript") else 1)
+        rise = rp.size / 3 if rp.vert_align == "superscript" else (
+            -rp.size / 8 if rp.vert_align == "subscript" else 0.0)
+        adv = face.advance(ch) * size / 1000 * rp.scale / 100 + rp.spacing
+        if segs and segs[-1].face is face and segs[-1].rp is rp:
+            segs[-1].text += ch
+            segs[-1].width += adv
+        else:
+            segs.append(Seg(ch, face, rp, size, adv, rise))
+    return segs
+
+
+def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[Image]]:
+    """The paragraph's atoms (see :mod:`linebreak`) and its anchored images."""
+    atoms: list[Atom] = []
+    anchors: list[Image] = []
+    buf: list[str] = []
+    rps: list[RunProps] = []
+
+    def flush() -> None:
+        if not buf:
+            return
+        text = "".join(buf)
+        pos = 0
+        for cl in clusters(text):
+            segs = _segments(cl, rps[pos:pos + len(cl)], ctx.book)
+            atoms.append(Atom(cl, sum(s.width for s in segs), segs))
+            pos += len(cl)
+        buf.clear()
+        rps.clear()
+
+    for item in para.items:
+        if isinstance(item, Text):
+            if item.rp.hidden:
+                continue
+            buf.append(item.text)
+            rps.extend([item.rp] * len(item.text))
+        elif isinstance(item, Field):
+            value = ctx.fields.get(item.code, "1")
+            if item.code == "PAGE" and value.isdigit():
+                value = _fmt_number(int(value), item.fmt)
+            buf.append(value)
+            rps.extend([item.rp] * len(value))
+        else:
+            flush()
+            if isinstance(item, Tab):
+                face = _face_for(ctx.book, item.rp, " ")
+                atoms.append(Atom("\t", 0.0, [Seg("", face, item.rp, item.rp.size, 0.0)], "tab"))
+            elif isinstance(item, Break):
+                atoms.append(Atom("\n", 0.0, [], "break" if item.kind == "line" else "page"))
+            elif isinstance(item, Image):
+                if item.anchor is not None:
+                    anchors.append(item)
+                else:
+                    atoms.append(Atom("\ufffc", item.width, [], "image", item))
+    flush()
+    return atoms, anchors
+
+
+def _indents(props: ParaProps) -> tuple[float, float, float]:
+    unit = props.mark.size
+    left = props.left_chars * unit if props.left_chars is not None else props.left
+    right = props.right_chars * unit if props.right_chars is not None else props.right
+    first = props.first_chars * unit if props.first_chars is not None else props.first
+    return left, right, first
+
+
+def _line_metrics(atoms: list[Atom], start: int, end: int,
+                  mark: tuple[float, float]) -> tuple[float, float]:
+    asc, desc = 0.0, 0.0
+    for a in atoms[start:end]:
+        if a.kind == "image" and a.image is not None:
+            asc = max(asc, a.image.height)
+        for s in a.segs:
+            asc = max(asc, s.face.ascent * s.size / 1000 + max(s.rise, 0))
+            desc = max(desc, s.face.descent * s.size / 1000 - min(s.rise, 0))
+    if asc == 0 and desc == 0:
+        return mark
+    return asc, desc
+
+
+def line_height(props: ParaProps, asc: float, desc: float, grid: float | None) -> tuple[float, float]:
+    """(height, baseline from top) of a line whose glyphs reach ``asc`` up and ``desc`` down."""
+    natural = asc + desc
+    if props.line_rule == "exact" and props.line:
+        h = props.line
+    elif props.line_rule == "atLeast" and props.line:
+        h = max(natural, props.line)
+    else:
+        h = natural * props.line_multiple
+        if grid and props.snap_to_grid:
+            h = max(1, math.ceil(h / grid - 1e-6)) * grid
+    return h, (h - natural) / 2 + asc
+
+
+def compose_paragraph(para: Paragraph, index: int, width: float,
+                      ctx: ComposeContext) -> ParaBox:
+    """Break ``para`` into lines for a column ``width`` points wide."""
+    props = para.props
+    left, right, first = _indents(props)
+    atoms, anchors = build_atoms(para, ctx)
+    first_w = width - left - right - first
+    other_w = width - left - right
+
+    def tab_width(i: int, x: float, is_first: bool) -> float:
+        origin = left + (first if is_first else 0.0)
+        pos = origin + x
+        for _align, stop in props.tabs:
+            if stop > pos + EPS:
+                return stop - pos
+        step = ctx.default_tab or 21.0
+        return (math.floor(pos / step + EPS) + 1) * step - pos
+
+    lines = break_lines(atoms, first_w, other_w,
+                        is_break=lambda i: atoms[i].kind in ("break", "page"),
+                        tab_width=tab_width)
+    mark_face = ctx.book.face(props.mark.font_east_asia, props.mark.bold)
+    mark = (mark_face.ascent * props.mark.size / 1000, mark_face.descent * props.mark.size / 1000)
+    boxes: list[LineBox] = []
+    for n, line in enumerate(lines):
+        is_first = n == 0
+        is_last = n == len(lines) - 1
+        avail = first_w if is_first else other_w
+        origin = left + (first if is_first else 0.0)
+        asc, desc = _line_metrics(atoms, line.start, line.end, mark)
+        h, base = line_height(props, asc, desc, ctx.grid_pitch)
+        gap = 0.0
+        justify = props.align == "distribute" or (
+            props.align == "both" and not is_last and not line.forced)
+        if justify:
+            gap = justify_gap(atoms, line, avail)
+            used = line.width + gap * max(trim_trailing(atoms, line.start, line.end) - line.start - 1, 0)
+        else:
+            used = line.width
+        if props.align == "center":
+            origin += (avail - used) / 2
+        elif props.align == "right":
+            origin += avail - used
+        frames, text, x_end = _line_frames(atoms, line.start, line.end, origin, gap, tab_width,
+                                           is_first)
+        page_break = line.forced and line.end < len(atoms) and atoms[line.end].kind == "page"
+        boxes.append(LineBox(h, base, frames, text, origin, x_end, page_break))
+    before = props.before_lines * (ctx.grid_pitch or 12.0) if props.before_lines else props.before
+    after = props.after_lines * (ctx.grid_pitch or 12.0) if props.after_lines else props.after
+    borders = dict(props.borders)
+    if "top" in borders:
+        before += borders["top"].space + borders["top"].width
+    if "bottom" in borders:
+        after += borders["bottom"].space + borders["bottom"].width
+    return ParaBox(para, index, boxes, before, after, left, right, anchors, borders)
+
+
+def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
+                 tab_width, is_first: bool) -> tuple[list[Frame], str, float]:
+    frames: list[Frame] = []
+    text_parts: list[str] = []
+    stop = trim_trailing(atoms, start, end)
+    cur: dict | None = None  # an open run of single-character atoms
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None:
+            cur.pop("_key", None)
+            frames.append(TextFrame(**cur))
+            cur = None
+
+    x0 = x
+    for i in range(start, stop):
+        a = atoms[i]
+        text_parts.append(" " if a.kind == "tab" else a.text)
+        if a.kind == "tab":
+            close()
+            x += tab_width(i, x - x0, is_first)
+            x += gap
+            continue
+        if a.kind == "image" and a.image is not None:
+            close()
+            frames.append(ImageFrame(x, -a.image.height, a.image.width, a.image.height,
+                                     a.image.data))
+            x += a.width + gap
+            continue
+        single = len(a.segs) == 1 and len(a.text) == 1
+        for s in a.segs:
+            rp = s.rp
+            tc = rp.spacing + (gap if single else 0.0)
+            key = (s.face.name, s.size, rp.color, s.face.fake_bold or False, rp.underline,
+                   rp.strike, s.rise)
+            if (single and cur is not None and cur["_key"] == key
+                    and abs(cur["char_space"] - tc) < 1e-6):
+                cur["text"] += s.text
+                cur["width"] += s.width + gap
+            else:
+                close()
+                cur = {"x": x, "y": -s.rise, "text": s.text, "font": s.face.name, "size": s.size,
+                       "color": rp.color, "char_space": tc, "fake_bold": s.face.fake_bold,
+                       "underline": rp.underline, "strike": rp.strike,
+                       "width": s.width + (gap if single else 0.0), "_key": key}
+            x += s.width
+            if not single:
+                close()
+        x += gap
+        if not single:
+            close()
+    close()
+    x_end = x - gap if stop > start else x
+    return frames, "".join(text_parts), x_end
+
+
+def underline_rules(frame: TextFrame) -> list[RuleFrame]:
+    """Underline / strike-through rules for a text frame (baseline-relative)."""
+    out = []
+    if frame.underline:
+        y = frame.y + frame.size * 0.12
+        out.append(RuleFrame(frame.x, y, frame.x + frame.width, y, frame.size / 18, frame.color))
+    if frame.strike:
+        y = frame.y - frame.size * 0.3
+        out.append(RuleFrame(frame.x, y, frame.x + frame.width, y, frame.size / 18, frame.color))
+    return out

@@ -1,0 +1,764 @@
+"""Read a .docx into the small typed model the layout engine needs.
+
+Takes the path of a .docx (a zip of WordprocessingML parts) and returns a
+:class:`DocxDocument`: sections (page size, margins, document grid, page
+number format, header/footer blocks) each holding body blocks — paragraphs
+made of inline items (text, tabs, breaks, PAGE fields, images) with fully
+resolved :class:`~docgen.pdf.styles.ParaProps` / ``RunProps`` — and tables.
+Everything met but not supported becomes a :class:`DocgenWarning` naming the
+element and the paragraph where it sits.  Unreadable files raise
+:class:`~docgen.errors.TemplateError` / ``UnsafeInputError``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from docgen.errors import DocgenWarning, Location, TemplateError, UnsafeInputError
+from docgen.pdf.styles import (
+    Border,
+    ParaProps,
+    RunProps,
+    StyleSheet,
+    W,
+    parse_borders,
+    parse_ppr,
+    parse_rpr,
+    w,
+    wattr,
+)
+from docgen.safety import check_docx_archive, parse_xml
+
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+EMU_PER_PT = 12700
+
+MAX_PART_BYTES = 50 * 1024 * 1024  # uncompressed, per XML part or image
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+
+
+# ---------------------------------------------------------------- model
+
+@dataclass
+class Text:
+    text: str
+    rp: RunProps
+
+
+@dataclass
+class Tab:
+    rp: RunProps
+
+
+@dataclass
+class Break:
+    kind: str  # "line", "page", "column"
+    rp: RunProps
+
+
+@dataclass
+class Field:
+    code: str  # PAGE, NUMPAGES, SECTIONPAGES
+    rp: RunProps
+    fmt: str = "decimal"
+
+
+@dataclass
+class Anchor:
+    h_rel: str = "column"
+    h_align: str | None = None
+    h_offset: float = 0.0
+    v_rel: str = "paragraph"
+    v_align: str | None = None
+    v_offset: float = 0.0
+    behind: bool = False
+    wrap: str = "none"
+
+
+@dataclass
+class Image:
+    data: bytes
+    width: float
+    height: float
+    rp: RunProps
+    anchor: Anchor | None = None
+    name: str = ""
+
+
+Inline = Text | Tab | Break | Field | Image
+
+
+@dataclass
+class Paragraph:
+    props: ParaProps
+    items: list[Inline]
+    where: str
+    sect_break: bool = False  # last paragraph of a section (carries w:sectPr)
+
+
+@dataclass
+class Cell:
+    blocks: list[Block]
+    span: int = 1
+    vmerge: str | None = None  # "restart", "continue" or None
+    borders: dict[str, Border | None] = field(default_factory=dict)
+    valign: str = "top"
+    shading: str | None = None
+    margins: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    height: float = 0.0
+    height_rule: str = "atLeast"
+    header: bool = False
+
+
+@dataclass
+class Table:
+    grid: list[float]
+    rows: list[Row]
+    borders: dict[str, Border | None]
+    align: str = "left"
+    indent: float = 0.0
+    margins: dict[str, float] = field(default_factory=dict)
+    where: str = ""
+
+
+Block = Paragraph | Table
+
+
+@dataclass
+class Section:
+    page_w: float = 595.3
+    page_h: float = 841.9
+    top: float = 72.0
+    right: float = 90.0
+    bottom: float = 72.0
+    left: float = 90.0
+    header: float = 42.55
+    footer: float = 49.6
+    grid_type: str | None = None
+    line_pitch: float | None = None
+    title_pg: bool = False
+    pg_fmt: str = "decimal"
+    pg_start: int | None = None
+    start_type: str = "nextPage"
+    headers: dict[str, list[Block]] = field(default_factory=dict)
+    footers: dict[str, list[Block]] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class DocxDocument:
+    sections: list[Section]
+    even_odd: bool = False
+    default_tab: float = 21.0
+    title: str | None = None
+    source: str = ""
+    warnings: list[DocgenWarning] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- XML + zip
+
+class _Package:
+    """The zip, with size limits and a hardened XML parser."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        if not path.is_file():
+            raise TemplateError(f"找不到文件 {path}", location=Location(file=str(path)),
+                                fix="检查文件名和路径是否正确。")
+        check_docx_archive(path)
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise UnsafeInputError(
+                "文件不是有效的 Word 文档（.docx 应为 zip 压缩包）",
+                location=Location(file=str(path)),
+                fix="用 Word 或 WPS 打开后另存为 .docx 格式再试。") from exc
+        total = sum(i.file_size for i in self.zip.infolist())
+        if total > MAX_TOTAL_BYTES:
+            raise UnsafeInputError(
+                f"文件解压后过大（{total // 1048576} MB）", location=Location(file=str(path)),
+                fix="检查文件是否损坏，或删除其中过大的图片后再试。")
+        self.names = {i.filename for i in self.zip.infolist()}
+
+    def read(self, name: str) -> bytes | None:
+        if name not in self.names:
+            return None
+        info = self.zip.getinfo(name)
+        if info.file_size > MAX_PART_BYTES:
+            raise UnsafeInputError(f"文档部件 {name} 过大", location=Location(file=str(self.path)),
+                                   fix="删除文档中过大的图片或内容后再试。")
+        try:
+            return self.zip.read(name)
+        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+            raise UnsafeInputError(f"无法读取文档部件 {name}：文件已损坏",
+                                   location=Location(file=str(self.path)),
+                                   fix="用 Word 或 WPS 打开后重新保存再试。") from exc
+
+    def xml(self, name: str) -> etree._Element | None:
+        data = self.read(name)
+        if data is None:
+            return None
+        return self.parse(data, name)
+
+    def parse(self, data: bytes, name: str) -> etree._Element:
+        return parse_xml(data, where=f"{self.path}:{name}")
+
+    def rels(self, part: str) -> dict[str, str]:
+        """Relationship id → target part name for ``part``."""
+        folder, base = posixpath.split(part)
+        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        out: dict[str, str] = {}
+        if root is None:
+            return out
+        for rel in root.iter(f"{{{REL}}}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target") or ""
+            full = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, target))
+            out[rel.get("Id") or ""] = full
+        return out
+
+
+# ---------------------------------------------------------------- warnings
+
+class _Warner:
+    """Collects unsupported things, one warning per message with a count."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.seen: dict[str, tuple[str, int, str | None]] = {}
+
+    def add(self, message: str, where: str, fix: str | None = None) -> None:
+        if message in self.seen:
+            first, count, f = self.seen[message]
+            self.seen[message] = (first, count + 1, f)
+        else:
+            self.seen[message] = (where, 1, fix)
+
+    def result(self) -> list[DocgenWarning]:
+        out = []
+        for message, (where, count, fix) in self.seen.items():
+            path = where if count == 1 else f"{where} 等 {count} 处"
+            out.append(DocgenWarning(message, Location(file=self.file, path=path), fix))
+        return out
+
+
+_UNSUPPORTED_FIX = "PDF 中此项按近似方式处理；如需完全一致，请用 --engine libreoffice 生成。"
+
+# Elements that carry nothing visible for our purposes.
+_QUIET_INLINE = {
+    "bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd", "commentRangeStart",
+    "commentRangeEnd", "commentReference", "lastRenderedPageBreak", "softHyphen",
+    "annotationRef", "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart",
+    "moveToRangeEnd", "customXmlInsRangeStart", "customXmlInsRangeEnd", "pPr", "rPr",
+    "del", "moveFrom", "delText", "delInstrText", "noBreakHyphen", "separator",
+    "continuationSeparator",
+}
+
+
+# ---------------------------------------------------------------- reader
+
+class _Reader:
+    def __init__(self, pkg: _Package):
+        self.pkg = pkg
+        self.warn = _Warner(pkg.name)
+        root = pkg.xml("word/document.xml")
+        if root is None:
+            raise TemplateError("文件中没有 word/document.xml，不是 Word 文档",
+                                location=Location(file=str(pkg.path)),
+                                fix="用 Word 或 WPS 打开后另存为 .docx 格式再试。")
+        self.root = root
+        self.doc_rels = pkg.rels("word/document.xml")
+        theme_name = next((t for t in self.doc_rels.values() if "theme" in t), "word/theme/theme1.xml")
+        self.styles = StyleSheet.from_xml(pkg.read("word/styles.xml"), pkg.read(theme_name),
+                                          lambda b: pkg.parse(b, "styles.xml"))
+        self.n_para = 0
+        self.n_table = 0
+        self._style_warned: set[str] = set()
+
+    # -- document ---------------------------------------------------------
+    def read(self) -> DocxDocument:
+        settings = self.pkg.xml("word/settings.xml")
+        even_odd = False
+        default_tab = 21.0
+        if settings is not None:
+            eo = settings.find(w("evenAndOddHeaders"))
+            even_odd = eo is not None and (wattr(eo, "val") or "1") not in ("0", "false")
+            dt = settings.find(w("defaultTabStop"))
+            if dt is not None and wattr(dt, "val"):
+                default_tab = float(wattr(dt, "val") or 420) / 20
+        body = self.root.find(w("body"))
+        if body is None:
+            raise TemplateError("文档没有正文（w:body）", location=Location(file=str(self.pkg.path)),
+                                fix="用 Word 或 WPS 打开后重新保存再试。")
+        sections: list[Section] = []
+        blocks: list[Block] = []
+        for el in self._block_children(body):
+            tag = etree.QName(el).localname
+            if tag == "p":
+                para = self._paragraph(el, self.doc_rels, "正文")
+                blocks.append(para)
+                sect = el.find(f"{w('pPr')}/{w('sectPr')}")
+                if sect is not None:
+                    para.sect_break = True
+                    sections.append(self._section(sect, blocks))
+                    blocks = []
+            elif tag == "tbl":
+                blocks.append(self._table(el, self.doc_rels, "正文"))
+            elif tag == "sectPr":
+                sections.append(self._section(el, blocks))
+                blocks = []
+            else:
+                self.warn.add(f"不支持的正文元素 w:{tag}，已跳过", f"正文第{self.n_para + 1}段附近",
+                              _UNSUPPORTED_FIX)
+        if blocks or not sections:
+            sections.append(self._section(None, blocks))
+        return DocxDocument(sections, even_odd, default_tab, self._title(),
+                            str(self.pkg.path), self.warn.result())
+
+    def _title(self) -> str | None:
+        core = self.pkg.xml("docProps/core.xml")
+        if core is None:
+            return None
+        t = core.find(f"{{{DC}}}title")
+        return t.text.strip() if t is not None and t.text and t.text.strip() else None
+
+    def _block_children(self, parent: etree._Element) -> Iterator[etree._Element]:
+        """Block-level children, looking through content controls and custom XML."""
+        for el in parent:
+            if not isinstance(el.tag, str):
+                continue
+            tag = etree.QName(el).localname
+            if el.tag in (w("sdt"),):
+                content = el.find(w("sdtContent"))
+                if content is not None:
+                    yield from self._block_children(content)
+            elif tag == "customXml":
+                yield from self._block_children(el)
+            elif tag in ("bookmarkStart", "bookmarkEnd", "proofErr", "permStart", "permEnd",
+                         "commentRangeStart", "commentRangeEnd", "tblPr", "tcPr"):
+                continue
+            else:
+                yield el
+
+    # -- sections ---------------------------------------------------------
+    def _section(self, sect: etree._Element | None, blocks: list[Block]) -> Section:
+        s = Section(blocks=blocks)
+        if sect is None:
+            return s
+        pg = sect.find(w("pgSz"))
+        if pg is not None:
+            s.page_w = float(wattr(pg, "w") or 11906) / 20
+            s.page_h = float(wattr(pg, "h") or 16838) / 20
+        mar = sect.find(w("pgMar"))
+        if mar is not None:
+            for name in ("top", "right", "bottom", "left", "header", "footer"):
+                val = wattr(mar, name)
+                if val is not None:
+                    setattr(s, name, abs(float(val)) / 20)
+            gutter = float(wattr(mar, "gutter") or 0) / 20
+            if gutter:
+                s.left += gutter
+        grid = sect.find(w("docGrid"))
+        if grid is not None:
+            s.grid_type = wattr(grid, "type") or "default"
+            if wattr(grid, "linePitch"):
+                s.line_pitch = float(wattr(grid, "linePitch") or 0) / 20
+            if s.grid_type in ("linesAndChars", "snapToChars"):
+                self.warn.add(f"文档网格类型 {s.grid_type} 的字符网格未支持，按“只指定行网格”处理",
+                              "节属性（w:docGrid）",
+                              "在 Word“页面设置—文档网格”中选择“只指定行网格”。")
+        pn = sect.find(w("pgNumType"))
+        if pn is not None:
+            s.pg_fmt = wattr(pn, "fmt") or "decimal"
+            if wattr(pn, "start"):
+                s.pg_start = int(wattr(pn, "start") or 1)
+        tp = sect.find(w("titlePg"))
+        s.title_pg = tp is not None and (wattr(tp, "val") or "1") not in ("0", "false")
+        st = sect.find(w("type"))
+        if st is not None:
+            s.start_type = wattr(st, "val") or "nextPage"
+        cols = sect.find(w("cols"))
+        if cols is not None and int(wattr(cols, "num") or 1) > 1:
+            self.warn.add("分栏未支持，按单栏排版", "节属性（w:cols）", _UNSUPPORTED_FIX)
+        for ref in sect:
+            if not isinstance(ref.tag, str):
+                continue
+            tag = etree.QName(ref).localname
+            if tag not in ("headerReference", "footerReference"):
+                continue
+            kind = wattr(ref, "type") or "default"
+            target = self.doc_rels.get(ref.get(f"{{{R}}}id") or "")
+            if not target:
+                continue
+            root = self.pkg.xml(target)
+            if root is None:
+                continue
+            label = "页眉" if tag == "headerReference" else "页脚"
+            rels = self.pkg.rels(target)
+            part_blocks: list[Block] = []
+            for el in self._block_children(root):
+                t = etree.QName(el).localname
+                where = f"{label} {posixpath.basename(target)}"
+                if t == "p":
+                    part_blocks.append(self._paragraph(el, rels, where, count=False))
+                elif t == "tbl":
+                    part_blocks.append(self._table(el, rels, where))
+            (s.headers if tag == "headerReference" else s.footers)[kind] = part_blocks
+        return s
+
+    # -- paragraphs -------------------------------------------------------
+    def _paragraph(self, p: etree._Element, rels: dict[str, str], area: str,
+                   count: bool = True) -> Paragraph:
+        if count:
+            self.n_para += 1
+            where = f"{area}第{self.n_para}段"
+        else:
+            self.n_para_local = getattr(self, "n_para_local", 0) + 1
+            where = area
+        ppr = p.find(w("pPr"))
+        unknown: list[str] = []
+        direct = parse_ppr(ppr, unknown)
+        sid = None
+        mark_direct: dict[str, Any] = {}
+        if ppr is not None:
+            ps = ppr.find(w("pStyle"))
+            sid = wattr(ps, "val") if ps is not None else None
+            mark_direct = parse_rpr(ppr.find(w("rPr")), self.styles.theme, [])
+        props = self.styles.para_props(sid, direct, mark_direct)
+        self._style_warnings(props.style_id, "paragraph", where)
+        for tag in unknown:
+            self.warn.add(f"段落属性 {tag} 未支持，已忽略", where, _UNSUPPORTED_FIX)
+        if props.has_numbering:
+            self.warn.add("自动编号（w:numPr）未支持，PDF 中不显示编号", where,
+                          "把编号直接写进段落文字（docgen 会自动生成编号）。")
+        if props.shading:
+            self.warn.add("段落底纹（w:shd）未支持，已忽略", where, _UNSUPPORTED_FIX)
+        items: list[Inline] = []
+        self._fields: list[dict[str, Any]] = []
+        self._inline(p, props, rels, where, items)
+        return Paragraph(props, items, where)
+
+    def _style_warnings(self, sid: str | None, kind: str, where: str) -> None:
+        key = f"{kind}:{sid}"
+        if key in self._style_warned:
+            return
+        self._style_warned.add(key)
+        for tag in self.styles.style_unknown(sid, kind):
+            self.warn.add(f"样式“{sid}”中的属性 {tag} 未支持，已忽略", where, _UNSUPPORTED_FIX)
+
+    def _inline(self, parent: etree._Element, props: ParaProps, rels: dict[str, str],
+                where: str, items: list[Inline]) -> None:
+        for el in parent:
+            if not isinstance(el.tag, str):
+                continue
+            tag = etree.QName(el).localname
+            ns = etree.QName(el).namespace
+            if ns == MC and tag == "AlternateContent":
+                choice = el.find(f"{{{MC}}}Choice")
+                if choice is not None:
+                    self._inline(choice, props, rels, where, items)
+                continue
+            if ns != W:
+                continue
+            if tag == "r":
+                self._run(el, props, rels, where, items)
+            elif tag in ("hyperlink", "smartTag", "ins", "moveTo", "customXml", "dir", "bdo"):
+                self._inline(el, props, rels, where, items)
+            elif tag == "sdt":
+                content = el.find(w("sdtContent"))
+                if content is not None:
+                    self._inline(content, props, rels, where, items)
+            elif tag == "fldSimple":
+                code = (wattr(el, "instr") or "").strip().split()
+                name = code[0].upper() if code else ""
+                if name in ("PAGE", "NUMPAGES", "SECTIONPAGES"):
+                    r = el.find(w("r"))
+                    rp = self._rp(r, props, where) if r is not None else props.mark
+                    items.append(Field(name, rp, _field_format(code)))
+                else:
+                    if name:
+                        self.warn.add(f"域 {name} 未支持，按文档中保存的结果输出", where,
+                                      "在 Word 中按 F9 更新域后保存，或删除该域。")
+                    self._inline(el, props, rels, where, items)
+            elif tag in _QUIET_INLINE:
+                continue
+            elif tag in ("oMath", "oMathPara"):
+                self.warn.add("公式未支持，已跳过", where, _UNSUPPORTED_FIX)
+            else:
+                self.warn.add(f"不支持的段落内容 w:{tag}，已跳过", where, _UNSUPPORTED_FIX)
+
+    def _rp(self, r: etree._Element, props: ParaProps, where: str) -> RunProps:
+        rpr = r.find(w("rPr"))
+        unknown: list[str] = []
+        direct = parse_rpr(rpr, self.styles.theme, unknown)
+        cs = None
+        if rpr is not None:
+            rs = rpr.find(w("rStyle"))
+            cs = wattr(rs, "val") if rs is not None else None
+        if cs:
+            self._style_warnings(cs, "character", where)
+        for tag in unknown:
+            self.warn.add(f"文字格式 {tag} 未支持，已忽略", where, _UNSUPPORTED_FIX)
+        return self.styles.run_props(props.style_id, cs, direct)
+
+    def _run(self, r: etree._Element, props: ParaProps, rels: dict[str, str], where: str,
+             items: list[Inline]) -> None:
+        rp = self._rp(r, props, where)
+        fields = self._fields
+        for el in r:
+            if not isinstance(el.tag, str):
+                continue
+            tag = etree.QName(el).localname
+            if tag == "fldChar":
+                kind = wattr(el, "fldCharType")
+                if kind == "begin":
+                    fields.append({"instr": "", "state": "instr", "rp": rp})
+                elif kind == "separate" and fields:
+                    f = fields[-1]
+                    f["state"] = "result"
+                    self._field_start(f, items, where)
+                elif kind == "end" and fields:
+                    f = fields.pop()
+                    if f["state"] == "instr":
+                        self._field_start(f, items, where)
+                continue
+            if fields and fields[-1]["state"] == "instr":
+                if tag == "instrText":
+                    fields[-1]["instr"] += el.text or ""
+                continue
+            if fields and fields[-1].get("skip"):
+                continue  # the stale cached result of a field we compute
+            if tag == "t":
+                if el.text:
+                    items.append(Text(el.text, rp))
+            elif tag in ("tab", "ptab"):
+                items.append(Tab(rp))
+            elif tag == "br":
+                kind = wattr(el, "type") or "textWrapping"
+                items.append(Break({"page": "page", "column": "column"}.get(kind, "line"), rp))
+            elif tag == "cr":
+                items.append(Break("line", rp))
+            elif tag == "sym":
+                code = wattr(el, "char") or ""
+                try:
+                    ch = chr(int(code, 16))
+                    if 0xF000 <= ord(ch) <= 0xF0FF:
+                        ch = chr(ord(ch) - 0xF000)
+                    items.append(Text(ch, rp))
+                except ValueError:
+                    self.warn.add("无法识别的符号（w:sym），已跳过", where, _UNSUPPORTED_FIX)
+            elif tag == "noBreakHyphen":
+                items.append(Text("\u2011", rp))
+            elif tag == "drawing":
+                self._drawing(el, rp, rels, where, items)
+            elif tag == "pict":
+                self.warn.add("旧式图形（VML，w:pict）未支持，已跳过", where,
+                              "在 Word 中把图形另存为图片后重新插入。")
+            elif tag == "object":
+                self.warn.add("嵌入对象（w:object）未支持，已跳过", where,
+                              "把对象转为图片后重新插入。")
+            elif tag in ("footnoteReference", "endnoteReference"):
+                self.warn.add("脚注/尾注未支持，已跳过", where, _UNSUPPORTED_FIX)
+            elif tag == "AlternateContent":
+                choice = el.find(f"{{{MC}}}Choice")
+                if choice is not None:
+                    for sub in choice:
+                        if etree.QName(sub).localname == "drawing":
+                            self._drawing(sub, rp, rels, where, items)
+            elif tag in _QUIET_INLINE or tag in ("rPr", "instrText"):
+                continue
+            else:
+                self.warn.add(f"不支持的文字内容 w:{tag}，已跳过", where, _UNSUPPORTED_FIX)
+
+    def _field_start(self, f: dict[str, Any], items: list[Inline], where: str) -> None:
+        code = f["instr"].strip().split()
+        name = code[0].upper() if code else ""
+        if name in ("PAGE", "NUMPAGES", "SECTIONPAGES"):
+            items.append(Field(name, f["rp"], _field_format(code)))
+            f["skip"] = True
+        elif name:
+            self.warn.add(f"域 {name} 未支持，按文档中保存的结果输出", where,
+                          "在 Word 中按 F9 更新域后保存，或删除该域。")
+
+    def _drawing(self, el: etree._Element, rp: RunProps, rels: dict[str, str], where: str,
+                 items: list[Inline]) -> None:
+        holder = el.find(f"{{{WP}}}inline")
+        anchor_el = el.find(f"{{{WP}}}anchor")
+        if holder is None:
+            holder = anchor_el
+        if holder is None:
+            return
+        extent = holder.find(f"{{{WP}}}extent")
+        cx = float(extent.get("cx") or 0) / EMU_PER_PT if extent is not None else 0.0
+        cy = float(extent.get("cy") or 0) / EMU_PER_PT if extent is not None else 0.0
+        blip = holder.find(f".//{{{A}}}blip")
+        if blip is None:
+            self.warn.add("图形或文本框（非图片的 w:drawing）未支持，已跳过", where,
+                          "把图形或文本框转为图片后重新插入。")
+            return
+        target = rels.get(blip.get(f"{{{R}}}embed") or "")
+        data = self.pkg.read(target) if target else None
+        if not data:
+            self.warn.add("图片数据缺失（链接的外部图片），已跳过", where, "把图片嵌入文档后保存。")
+            return
+        if target.lower().endswith((".emf", ".wmf", ".svg")):
+            self.warn.add(f"图片格式 {posixpath.splitext(target)[1]} 未支持，已跳过", where,
+                          "把图片转为 PNG 或 JPEG 后重新插入。")
+            return
+        anchor = None
+        if holder is anchor_el:
+            anchor = _anchor(anchor_el)
+            if anchor.wrap not in ("none",):
+                self.warn.add(f"浮动图片的文字环绕方式 {anchor.wrap} 未支持，按“浮于文字上方”处理",
+                              where, "在 Word 中把图片的环绕方式设为“浮于文字上方”或“衬于文字下方”。")
+        items.append(Image(data, cx, cy, rp, anchor, posixpath.basename(target)))
+
+    # -- tables -----------------------------------------------------------
+    def _table(self, tbl: etree._Element, rels: dict[str, str], area: str) -> Table:
+        self.n_table += 1
+        where = f"{area}第{self.n_table}个表格"
+        tblpr = tbl.find(w("tblPr"))
+        grid = [float(wattr(g, "w") or 0) / 20 for g in tbl.iterfind(f"{w('tblGrid')}/{w('gridCol')}")]
+        borders: dict[str, Border | None] = {}
+        align = "left"
+        indent = 0.0
+        margins: dict[str, float] = {"left": 5.4, "right": 5.4, "top": 0.0, "bottom": 0.0}
+        if tblpr is not None:
+            ts = tblpr.find(w("tblStyle"))
+            borders.update(self.styles.table_borders(wattr(ts, "val") if ts is not None else None))
+            borders.update(parse_borders(tblpr.find(w("tblBorders"))))
+            jc = tblpr.find(w("jc"))
+            if jc is not None:
+                align = {"start": "left", "end": "right"}.get(wattr(jc, "val") or "left",
+                                                              wattr(jc, "val") or "left")
+            ind = tblpr.find(w("tblInd"))
+            if ind is not None and (wattr(ind, "type") or "dxa") == "dxa":
+                indent = float(wattr(ind, "w") or 0) / 20
+            margins.update(_cell_margins(tblpr.find(w("tblCellMar"))))
+            if tblpr.find(w("tblpPr")) is not None:
+                self.warn.add("浮动表格（w:tblpPr）未支持，按普通表格排版", where, _UNSUPPORTED_FIX)
+        rows: list[Row] = []
+        for tr in tbl.iterfind(w("tr")):
+            trpr = tr.find(w("trPr"))
+            height, rule, header = 0.0, "atLeast", False
+            if trpr is not None:
+                h = trpr.find(w("trHeight"))
+                if h is not None:
+                    height = float(wattr(h, "val") or 0) / 20
+                    rule = wattr(h, "hRule") or "atLeast"
+                header = trpr.find(w("tblHeader")) is not None
+            cells: list[Cell] = []
+            for tc in self._block_children(tr):
+                if etree.QName(tc).localname != "tc":
+                    continue
+                tcpr = tc.find(w("tcPr"))
+                cell = Cell(blocks=[])
+                if tcpr is not None:
+                    span = tcpr.find(w("gridSpan"))
+                    if span is not None:
+                        cell.span = int(wattr(span, "val") or 1)
+                    vm = tcpr.find(w("vMerge"))
+                    if vm is not None:
+                        cell.vmerge = wattr(vm, "val") or "continue"
+                    cell.borders = parse_borders(tcpr.find(w("tcBorders")))
+                    va = tcpr.find(w("vAlign"))
+                    if va is not None:
+                        cell.valign = wattr(va, "val") or "top"
+                    shd = tcpr.find(w("shd"))
+                    if shd is not None and wattr(shd, "fill") not in (None, "auto"):
+                        cell.shading = wattr(shd, "fill")
+                    cell.margins = _cell_margins(tcpr.find(w("tcMar")))
+                    if tcpr.find(w("textDirection")) is not None:
+                        self.warn.add("单元格文字方向未支持，按横排处理", where, _UNSUPPORTED_FIX)
+                for el in self._block_children(tc):
+                    t = etree.QName(el).localname
+                    if t == "p":
+                        cell.blocks.append(self._paragraph(el, rels, area))
+                    elif t == "tbl":
+                        cell.blocks.append(self._table(el, rels, area))
+                cells.append(cell)
+            rows.append(Row(cells, height, rule, header))
+        if not grid:
+            n = max((sum(c.span for c in r.cells) for r in rows), default=1)
+            grid = [100.0] * n
+        return Table(grid, rows, borders, align, indent, margins, where)
+
+
+def _cell_margins(el: etree._Element | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    if el is None:
+        return out
+    for side in el:
+        if isinstance(side.tag, str):
+            name = {"start": "left", "end": "right"}.get(etree.QName(side).localname,
+                                                           etree.QName(side).localname)
+            if (wattr(side, "type") or "dxa") == "dxa":
+                out[name] = float(wattr(side, "w") or 0) / 20
+    return out
+
+
+def _field_format(code: list[str]) -> str:
+    text = " ".join(code).upper()
+    if "ROMAN" in text:
+        return "upperRoman" if "\\* ROMAN" in " ".join(code) else "lowerRoman"
+    if "CHINESENUM" in text:
+        return "chineseCounting"
+    return "decimal"
+
+
+def _anchor(el: etree._Element) -> Anchor:
+    a = Anchor()
+    a.behind = (el.get("behindDoc") or "0") in ("1", "true")
+    for name in ("wrapNone", "wrapSquare", "wrapTight", "wrapThrough", "wrapTopAndBottom"):
+        if el.find(f"{{{WP}}}{name}") is not None:
+            a.wrap = name[4:].lower()
+            break
+    ph = el.find(f"{{{WP}}}positionH")
+    if ph is not None:
+        a.h_rel = ph.get("relativeFrom") or "column"
+        off = ph.find(f"{{{WP}}}posOffset")
+        al = ph.find(f"{{{WP}}}align")
+        if off is not None and off.text:
+            a.h_offset = float(off.text) / EMU_PER_PT
+        elif al is not None:
+            a.h_align = (al.text or "left").strip()
+    pv = el.find(f"{{{WP}}}positionV")
+    if pv is not None:
+        a.v_rel = pv.get("relativeFrom") or "paragraph"
+        off = pv.find(f"{{{WP}}}posOffset")
+        al = pv.find(f"{{{WP}}}align")
+        if off is not None and off.text:
+            a.v_offset = float(off.text) / EMU_PER_PT
+        elif al is not None:
+            a.v_align = (al.text or "top").strip()
+    return a
+
+
+def read_docx(path: Path) -> DocxDocument:
+    """Read ``path`` into a :class:`DocxDocument` (warnings inside it)."""
+    pkg = _Package(Path(path))
+    try:
+        return _Reader(pkg).read()
+    finally:
+        pkg.zip.close()

@@ -1,0 +1,490 @@
+"""Paginate a read .docx into pages of positioned frames.
+
+Takes a :class:`~docgen.pdf.docx_reader.DocxDocument` and a
+:class:`~docgen.pdf.metrics.FontBook`; returns a :class:`Layout`: the
+:class:`~docgen.pdf.frames.Page` list (body text, tables, paragraph borders,
+inline and anchored images, headers and footers with their PAGE fields
+filled in) plus the warnings met on the way.
+
+Pagination follows Word: space before is dropped at the top of a page that
+began by overflow, ``keepNext`` chains move together, ``keepLines`` keeps a
+paragraph whole, widow/orphan control never leaves a single line of a
+paragraph alone on a page, ``pageBreakBefore`` and page breaks start new
+pages, table rows never split.  Odd/even and first-page footers follow
+``w:evenAndOddHeaders`` and ``w:titlePg``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from docgen.errors import DocgenWarning, Location
+from docgen.pdf.compose import (
+    ComposeContext,
+    ParaBox,
+    compose_paragraph,
+    format_page_number,
+    underline_rules,
+)
+from docgen.pdf.docx_reader import (
+    Block,
+    Cell,
+    DocxDocument,
+    Paragraph,
+    Section,
+    Table,
+)
+from docgen.pdf.frames import Frame, ImageFrame, LineInfo, Page, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.metrics import FontBook
+from docgen.pdf.styles import Border
+
+EPS = 0.05
+
+
+@dataclass
+class Layout:
+    pages: list[Page]
+    warnings: list[DocgenWarning] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- tables
+
+@dataclass
+class RowBox:
+    height: float
+    frames: list[Frame]  # relative to the row's top-left (table origin x)
+    header: bool = False
+
+
+@dataclass
+class TableBox:
+    table: Table
+    rows: list[RowBox]
+    x: float
+
+
+def _shift(frame: Frame, dx: float, dy: float) -> Frame:
+    if isinstance(frame, RuleFrame):
+        return replace(frame, x1=frame.x1 + dx, y1=frame.y1 + dy, x2=frame.x2 + dx,
+                       y2=frame.y2 + dy)
+    return replace(frame, x=frame.x + dx, y=frame.y + dy)
+
+
+def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
+                  counter: list[int], warn) -> tuple[list[Frame], float]:
+    """Lay blocks out one under another without pagination (cells, headers, footers)."""
+    frames: list[Frame] = []
+    y = 0.0
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            counter[0] += 1
+            box = compose_paragraph(b, counter[0], width, ctx)
+            y += box.before
+            for line in box.lines:
+                for f in line.frames:
+                    frames.append(_shift(f, 0, y + line.baseline))
+                    if isinstance(f, TextFrame):
+                        frames.extend(_shift(r, 0, y + line.baseline) for r in underline_rules(f))
+                y += line.height
+            y += box.after
+            for img in box.anchors:
+                frames.append(ImageFrame(img.anchor.h_offset if img.anchor else 0, y,
+                                         img.width, img.height, img.data))
+                warn("此处的浮动图片按所在位置近似放置", b.where)
+        else:
+            tb = compose_table(b, width, ctx, counter, warn)
+            for row in tb.rows:
+                frames.extend(_shift(f, tb.x, y) for f in row.frames)
+                y += row.height
+    return frames, y
+
+
+def _edge(cell: Cell, side: str, table: Table, first: bool, last: bool) -> Border | None:
+    if side in cell.borders:
+        return cell.borders[side]
+    key = side if (first if side in ("top", "left") else last) else (
+        "insideH" if side in ("top", "bottom") else "insideV")
+    return table.borders.get(key)
+
+
+def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list[int],
+                  warn) -> TableBox:
+    """Rows of a table with cell contents, shading and borders, ready to paginate."""
+    grid = table.grid
+    total = sum(grid)
+    if total > width + 1:
+        warn(f"表格宽度（{total / 72 * 25.4:.0f} 毫米）超过版心，按原宽度输出", table.where)
+    x0 = table.indent
+    if table.align == "center":
+        x0 = (width - total) / 2
+    elif table.align == "right":
+        x0 = width - total
+    edges = [sum(grid[:i]) for i in range(len(grid) + 1)]
+    nrows = len(table.rows)
+    # first pass: cell contents and row heights
+    placed: list[list[tuple[int, int, Cell, list[Frame], float]]] = []
+    heights: list[float] = []
+    for row in table.rows:
+        col = 0
+        cells = []
+        content_h = 0.0
+        for cell in row.cells:
+            c0, c1 = col, min(col + cell.span, len(grid))
+            col += cell.span
+            mar = {**table.margins, **cell.margins}
+            cw = edges[c1] - edges[c0] - mar.get("left", 5.4) - mar.get("right", 5.4)
+            frames, h = ([], 0.0)
+            if cell.vmerge != "continue":
+                frames, h = _stack_blocks(cell.blocks, max(cw, 1.0), ctx, counter, warn)
+            h += mar.get("top", 0.0) + mar.get("bottom", 0.0)
+            cells.append((c0, c1, cell, frames, h))
+            if cell.vmerge is None:
+                content_h = max(content_h, h)
+        if row.height_rule == "exact" and row.height:
+            rh = row.height
+        else:
+            rh = max(content_h, row.height, 1.0)
+        placed.append(cells)
+        heights.append(rh)
+    # vertically merged cells: grow the last row of the merge if needed
+    spans: dict[tuple[int, int], int] = {}  # (row, col) of a restart -> rows spanned
+    for r, cells in enumerate(placed):
+        for c0, _c1, cell, _f, h in cells:
+            if cell.vmerge == "restart":
+                n = 1
+                while r + n < nrows and any(
+                        cc0 == c0 and ccell.vmerge == "continue"
+                        for cc0, _x, ccell, _y, _z in placed[r + n]):
+                    n += 1
+                spans[(r, c0)] = n
+                need = h - sum(heights[r:r + n])
+                if need > 0:
+                    heights[r + n - 1] += need
+    rows: list[RowBox] = []
+    for r, cells in enumerate(placed):
+        frames: list[Frame] = []
+        for c0, c1, cell, content, _h in cells:
+            if cell.vmerge == "continue":
+                continue
+            n = spans.get((r, c0), 1)
+            h = sum(heights[r:r + n])
+            xa, xb = x0 + edges[c0], x0 + edges[c1]
+            mar = {**table.margins, **cell.margins}
+            if cell.shading:
+                frames.append(RectFrame(xa, 0, xb - xa, h, cell.shading))
+            content_h = _h - mar.get("top", 0.0) - mar.get("bottom", 0.0)
+            dy = mar.get("top", 0.0)
+            if cell.valign == "center":
+                dy += max(0.0, (h - _h) / 2)
+            elif cell.valign == "bottom":
+                dy += max(0.0, h - _h)
+            del content_h
+            frames.extend(_shift(f, xa + mar.get("left", 5.4), dy) for f in content)
+            last_row = r + n - 1 == nrows - 1
+            for side, (ax, ay, bx, by) in (("top", (xa, 0, xb, 0)), ("bottom", (xa, h, xb, h)),
+                                          ("left", (xa, 0, xa, h)), ("right", (xb, 0, xb, h))):
+                b = _edge(cell, side, table, r == 0 if side != "left" else c0 == 0,
+                          last_row if side != "right" else c1 >= len(grid))
+                if side == "left":
+                    b = _edge(cell, side, table, c0 == 0, False)
+                elif side == "right":
+                    b = _edge(cell, side, table, False, c1 >= len(grid))
+                elif side == "top":
+                    b = _edge(cell, side, table, r == 0, False)
+                else:
+                    b = _edge(cell, side, table, False, last_row)
+                if b is not None and b.width > 0:
+                    frames.append(RuleFrame(ax, ay, bx, by, b.width, b.color,
+                                            b.style == "double"))
+        rows.append(RowBox(heights[r], frames, table.rows[r].header))
+    return TableBox(table, rows, 0.0)
+
+
+# ---------------------------------------------------------------- paginator
+
+class _Paginator:
+    def __init__(self, doc: DocxDocument, book: FontBook):
+        self.doc = doc
+        self.book = book
+        self.pages: list[Page] = []
+        self.warnings: list[DocgenWarning] = []
+        self._warned: set[tuple[str, str]] = set()
+        self.counter = [0]
+        self.page: Page | None = None
+        self.y = 0.0
+        self.natural_top = False
+        self.prev_style: str | None = None
+        self.prev_after = 0.0
+
+    def warn(self, message: str, where: str) -> None:
+        if (message, where) not in self._warned:
+            self._warned.add((message, where))
+            self.warnings.append(DocgenWarning(message, Location(file=self.doc.source, path=where)))
+
+    # -- pages -------------------------------------------------------------
+    def new_page(self, sect: Section, index: int, *, natural: bool, first: bool = False) -> None:
+        if self.page is not None and first and sect.pg_start is not None:
+            number = sect.pg_start
+        elif self.page is not None:
+            number = self.page.number + 1
+        else:
+            number = sect.pg_start or 1
+        self.page = Page(sect.page_w, sect.page_h, number, len(self.pages), index, first)
+        self.pages.append(self.page)
+        self.y = sect.top
+        self.natural_top = natural
+        self.prev_after = 0.0
+
+    def at_top(self, sect: Section) -> bool:
+        return self.y <= sect.top + EPS
+
+    # -- sections ----------------------------------------------------------
+    def run(self) -> list[Page]:
+        for si, sect in enumerate(self.doc.sections):
+            start = sect.start_type
+            if self.page is None or start != "continuous":
+                self.new_page(sect, si, natural=False, first=True)
+                if start in ("oddPage", "evenPage") and len(self.pages) > 1:
+                    want_odd = start == "oddPage"
+                    if (self.page.number % 2 == 1) != want_odd:
+                        self.new_page(sect, si, natural=False)
+            ctx = ComposeContext(self.book, sect.line_pitch if sect.grid_type in (
+                "lines", "linesAndChars", "snapToChars") else None, self.doc.default_tab)
+            width = sect.page_w - sect.left - sect.right
+            boxes: list[ParaBox | TableBox] = []
+            for b in sect.blocks:
+                if isinstance(b, Paragraph):
+                    self.counter[0] += 1
+                    boxes.append(compose_paragraph(b, self.counter[0], width, ctx))
+                else:
+                    boxes.append(compose_table(b, width, ctx, self.counter, self.warn))
+            for i, box in enumerate(boxes):
+                if isinstance(box, ParaBox):
+                    self.place_para(box, boxes, i, sect, si)
+                else:
+                    self.place_table(box, sect, si)
+        return self.pages
+
+    def _chain_height(self, boxes: list, i: int) -> float:
+        """Height that must fit for a keepNext chain starting at ``i``."""
+        h = 0.0
+        j = i
+        while j < len(boxes) and isinstance(boxes[j], ParaBox) and boxes[j].props.keep_next:
+            h += boxes[j].height
+            j += 1
+        if j < len(boxes) and j > i:
+            nxt = boxes[j]
+            if isinstance(nxt, ParaBox):
+                k = 2 if (nxt.props.widow_control and len(nxt.lines) > 2) else 1
+                if nxt.props.keep_lines:
+                    k = len(nxt.lines)
+                h += nxt.before + sum(ln.height for ln in nxt.lines[:k])
+            else:
+                h += nxt.rows[0].height if nxt.rows else 0.0
+        return h
+
+    def place_para(self, box: ParaBox, boxes: list, i: int, sect: Section, si: int) -> None:
+        props = box.props
+        bottom = sect.page_h - sect.bottom
+        body_h = bottom - sect.top
+        if props.page_break_before and not (self.at_top(sect) and not self.page.lines):
+            self.new_page(sect, si, natural=False)
+        if props.keep_next and not self.at_top(sect):
+            need = self._chain_height(boxes, i)
+            if need <= body_h and self.y + need > bottom + EPS:
+                self.new_page(sect, si, natural=True)
+        same = props.contextual_spacing and self.prev_style == props.style_id
+        before = 0.0 if same else box.before
+        if self.at_top(sect) and self.natural_top:
+            before = 0.0
+        if props.keep_lines and not self.at_top(sect):
+            need = before + sum(ln.height for ln in box.lines)
+            if need <= body_h and self.y + need > bottom + EPS:
+                self.new_page(sect, si, natural=True)
+                before = 0.0
+        self.y += before
+        lines = box.lines
+        n = len(lines)
+        k = 0
+        para_top = self.y
+        first_page = self.page
+        chunk_start = 0
+        while k < n:
+            room = bottom - self.y
+            fit = 0
+            acc = 0.0
+            while k + fit < n and acc + lines[k + fit].height <= room + EPS:
+                acc += lines[k + fit].height
+                fit += 1
+                if lines[k + fit - 1].page_break_after:
+                    break
+            brk = k + fit < n and not lines[k + fit - 1].page_break_after if fit else k < n
+            if brk and props.widow_control and fit > 0:
+                if n - k - fit == 1 and fit >= 1 and n >= 2:
+                    fit -= 1
+                if k == 0 and fit == 1 and n > 1:
+                    fit = 0
+            if fit == 0 and self.at_top(sect) and not self.page.lines:
+                fit = 1  # a line taller than the page: place it anyway
+            if fit == 0:
+                self.draw_para_borders(box, chunk_start, k, para_top, sect, closing=False)
+                self.new_page(sect, si, natural=True)
+                para_top = self.y
+                chunk_start = k
+                continue
+            for line in lines[k:k + fit]:
+                self.place_line(line, box, sect)
+            k += fit
+            if k < n:
+                pb = lines[k - 1].page_break_after
+                self.draw_para_borders(box, chunk_start, k, para_top, sect, closing=False)
+                self.new_page(sect, si, natural=not pb)
+                para_top = self.y
+                chunk_start = k
+        self.draw_para_borders(box, chunk_start, n, para_top, sect, closing=True)
+        self.place_anchors(box, first_page, para_top if first_page is self.page else sect.top,
+                           sect)
+        self.y += box.after
+        self.prev_style = props.style_id
+        if lines and lines[-1].page_break_after:
+            self.new_page(sect, si, natural=False)
+
+    def place_line(self, line, box: ParaBox, sect: Section) -> None:
+        page = self.page
+        x = sect.left
+        base = self.y + line.baseline
+        for f in line.frames:
+            page.frames.append(_shift(f, x, base))
+            if isinstance(f, TextFrame) and (f.underline or f.strike):
+                page.frames.extend(_shift(r, x, base) for r in underline_rules(f))
+        page.lines.append(LineInfo(line.text, x + line.x0, x + line.x1, self.y,
+                                   self.y + line.height, box.index))
+        self.y += line.height
+
+    def draw_para_borders(self, box: ParaBox, a: int, b: int, top: float, sect: Section,
+                          *, closing: bool) -> None:
+        if not box.borders or a >= b:
+            return
+        x0 = sect.left + box.left
+        x1 = sect.page_w - sect.right - box.right
+        bottom = self.y
+        bd = box.borders
+        page = self.page
+        if "top" in bd and a == 0:
+            t = bd["top"]
+            y = top - t.space - t.width / 2
+            page.frames.append(RuleFrame(x0, y, x1, y, t.width, t.color, t.style == "double"))
+        if "bottom" in bd and closing:
+            t = bd["bottom"]
+            y = bottom + t.space + t.width / 2
+            page.frames.append(RuleFrame(x0, y, x1, y, t.width, t.color, t.style == "double"))
+        for side, x in (("left", x0), ("right", x1)):
+            if side in bd:
+                t = bd[side]
+                xx = x - t.space - t.width / 2 if side == "left" else x + t.space + t.width / 2
+                page.frames.append(RuleFrame(xx, top, xx, bottom, t.width, t.color))
+
+    def place_anchors(self, box: ParaBox, page: Page, para_top: float, sect: Section) -> None:
+        for img in box.anchors:
+            a = img.anchor
+            assert a is not None
+            areas = {
+                "page": (0.0, sect.page_w), "margin": (sect.left, sect.page_w - sect.right),
+                "column": (sect.left, sect.page_w - sect.right),
+                "character": (sect.left + box.left, sect.page_w - sect.right),
+                "leftMargin": (0.0, sect.left), "rightMargin": (sect.page_w - sect.right, sect.page_w),
+                "insideMargin": (0.0, sect.left), "outsideMargin": (sect.page_w - sect.right, sect.page_w),
+            }
+            ha, hb = areas.get(a.h_rel, areas["column"])
+            if a.h_rel not in areas:
+                self.warn(f"浮动图片水平定位基准 {a.h_rel} 未支持，按栏处理", box.para.where)
+            if a.h_align == "center":
+                x = (ha + hb - img.width) / 2
+            elif a.h_align in ("right", "outside"):
+                x = hb - img.width
+            elif a.h_align:
+                x = ha
+            else:
+                x = ha + a.h_offset
+            vareas = {
+                "page": (0.0, sect.page_h), "margin": (sect.top, sect.page_h - sect.bottom),
+                "topMargin": (0.0, sect.top),
+                "bottomMargin": (sect.page_h - sect.bottom, sect.page_h),
+                "paragraph": (para_top, para_top), "line": (para_top, para_top),
+            }
+            va, vb = vareas.get(a.v_rel, vareas["paragraph"])
+            if a.v_rel not in vareas:
+                self.warn(f"浮动图片垂直定位基准 {a.v_rel} 未支持，按段落处理", box.para.where)
+            if a.v_align == "center":
+                y = (va + vb - img.height) / 2
+            elif a.v_align == "bottom":
+                y = vb - img.height
+            elif a.v_align:
+                y = va
+            else:
+                y = va + a.v_offset
+            page.frames.append(ImageFrame(x, y, img.width, img.height, img.data, a.behind))
+
+    def place_table(self, tb: TableBox, sect: Section, si: int) -> None:
+        bottom = sect.page_h - sect.bottom
+        header = [r for r in tb.rows if r.header]
+        x = sect.left + tb.x
+        for row in tb.rows:
+            if self.y + row.height > bottom + EPS and not self.at_top(sect):
+                self.new_page(sect, si, natural=True)
+                if not row.header:
+                    for hr in header:
+                        self._place_row(hr, x)
+            elif self.y + row.height > bottom + EPS:
+                self.warn("表格行高于一页，超出部分被截断", tb.table.where)
+            self._place_row(row, x)
+        self.prev_style = None
+
+    def _place_row(self, row: RowBox, x: float) -> None:
+        for f in row.frames:
+            self.page.frames.append(_shift(f, x, self.y))
+        self.y += row.height
+
+    # -- headers and footers ------------------------------------------------
+    def decorate(self) -> None:
+        total = len(self.pages)
+        inherited: dict[str, dict[str, list[Block]]] = {"headers": {}, "footers": {}}
+        per_section: list[dict[str, dict[str, list[Block]]]] = []
+        for sect in self.doc.sections:
+            for kind in ("headers", "footers"):
+                inherited[kind] = {**inherited[kind], **getattr(sect, kind)}
+            per_section.append({k: dict(v) for k, v in inherited.items()})
+        sect_pages: dict[int, int] = {}
+        for page in self.pages:
+            sect_pages[page.section] = sect_pages.get(page.section, 0) + 1
+        for page in self.pages:
+            sect = self.doc.sections[page.section]
+            parts = per_section[page.section]
+            if sect.title_pg and page.first_of_section:
+                kind = "first"
+            elif self.doc.even_odd and page.number % 2 == 0:
+                kind = "even"
+            else:
+                kind = "default"
+            fields = {"PAGE": format_page_number(page.number, sect.pg_fmt), "NUMPAGES": str(total),
+                      "SECTIONPAGES": str(sect_pages[page.section])}
+            ctx = ComposeContext(self.book, None, self.doc.default_tab, fields)
+            width = sect.page_w - sect.left - sect.right
+            for area in ("headers", "footers"):
+                blocks = parts[area].get(kind)
+                if kind == "first" and blocks is None:
+                    continue
+                if blocks is None:
+                    continue
+                frames, h = _stack_blocks(blocks, width, ctx, [0], self.warn)
+                top = sect.header if area == "headers" else sect.page_h - sect.footer - h
+                page.frames.extend(_shift(f, sect.left, top) for f in frames)
+
+
+def layout_document(doc: DocxDocument, book: FontBook) -> Layout:
+    """Paginate ``doc``; returns the pages and the layout warnings."""
+    p = _Paginator(doc, book)
+    p.run()
+    p.decorate()
+    return Layout(p.pages, p.warnings)
+

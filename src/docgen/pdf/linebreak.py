@@ -1,0 +1,202 @@
+"""Chinese line breaking and justification (pure functions, no fonts, no PDF).
+
+Takes a paragraph's text cut into *atoms* (unbreakable units: one CJK
+character, one Latin word or number such as ``96.5%``, one space, ``——``…)
+with their advances, and returns where the lines break and how much extra
+space each gap of a justified line gets.
+
+Rules (GB/T 15834 and the usual 禁则):
+
+* closing punctuation (，。、；：？！）》」”…) never starts a line;
+* opening punctuation (（《“‘「…) never ends a line;
+* a violation is repaired by pulling the previous atom(s) down to the next
+  line, never by letting a glyph hang outside the text block;
+* Latin words and numbers (``2022``, ``96.5%``, ``PDF/A``) stay together;
+* spaces at a line end take no room;
+* justified lines get their slack spread evenly over the gaps between atoms
+  (so CJK lines fill the block exactly, and a Latin word is never spread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+# Characters that must not begin a line (closing punctuation, small kana, …).
+NO_LINE_START = frozenset(
+    "，。、；：？！）》」』】〕〗〉”’｝］"
+    ",.;:?!)]}%‰℃°·・ー～"
+    "〃々〆ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+    "\u00b7\u2027"
+)
+# Characters that must not end a line (opening punctuation, currency signs).
+NO_LINE_END = frozenset("（《「『【〔〖〈“‘｛［([{$￥¥£")
+# Marks written doubled that must never be split across two lines.
+DOUBLED = frozenset("—…")
+
+EPSILON = 0.01  # points; absorbs float noise when a line fits exactly
+
+
+def is_cjk(ch: str) -> bool:
+    """True for characters set on the East Asian (full-width) font and width."""
+    cp = ord(ch)
+    return (
+        0x2E80 <= cp <= 0x9FFF  # radicals, punctuation, kana, CJK unified
+        or 0xAC00 <= cp <= 0xD7AF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0xFE30 <= cp <= 0xFE4F
+        or 0xFF00 <= cp <= 0xFFEF
+        or 0x20000 <= cp <= 0x3FFFF
+        or 0x2010 <= cp <= 0x2027  # dashes, quotes, ellipsis, middle dot in CJK text
+        or 0x2030 <= cp <= 0x203B
+        or cp in (0x00B7, 0x00D7, 0x00F7, 0x2103, 0x2116, 0x2236)
+    )
+
+
+def _word_char(ch: str) -> bool:
+    """Characters that glue into a Latin word / number cluster."""
+    return not (is_cjk(ch) or ch.isspace())
+
+
+def clusters(text: str) -> list[str]:
+    """Cut ``text`` into unbreakable clusters.
+
+    One CJK character per cluster, except doubled dashes/ellipses (``——``,
+    ``……``) which stay together; a run of Latin letters, digits and ASCII
+    punctuation is one cluster; each whitespace character is its own cluster.
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in DOUBLED:
+            j = i + 1
+            while j < n and text[j] == ch:
+                j += 1
+            out.append(text[i:j])
+            i = j
+        elif ch.isspace() or is_cjk(ch):
+            out.append(ch)
+            i += 1
+        else:
+            j = i + 1
+            while j < n and _word_char(text[j]) and text[j] not in NO_LINE_END:
+                j += 1
+            out.append(text[i:j])
+            i = j
+    return out
+
+
+class AtomLike(Protocol):
+    width: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """Atoms ``start:end`` form one line; ``width`` excludes trailing spaces."""
+
+    start: int
+    end: int
+    width: float
+    forced: bool = False  # ended by an explicit break (or the paragraph end)
+
+
+def no_start(text: str) -> bool:
+    return bool(text) and text[0] in NO_LINE_START
+
+
+def no_end(text: str) -> bool:
+    return bool(text) and text[-1] in NO_LINE_END
+
+
+def _is_space(text: str) -> bool:
+    return text.isspace() and text not in ("\n",)
+
+
+def break_lines(
+    atoms: Sequence[AtomLike],
+    first_width: float,
+    width: float,
+    *,
+    is_break: Callable[[int], bool] = lambda i: False,
+    tab_width: Callable[[int, float, bool], float] | None = None,
+) -> list[Line]:
+    """Greedy first-fit line breaking with kinsoku repaired by pulling down.
+
+    ``first_width`` is the room on the first line (after the first-line
+    indent), ``width`` on the others.  ``is_break(i)`` marks atom ``i`` as a
+    forced line break (it ends its line and takes no room).  ``tab_width(i,
+    x, first)`` gives the advance of a tab atom starting at ``x`` on the first
+    line (``first``) or a later one.
+    """
+    lines: list[Line] = []
+    n = len(atoms)
+    start = 0
+    while start < n or not lines:
+        avail = first_width if not lines else width
+        x = 0.0
+        j = start
+        forced = False
+        while j < n:
+            if is_break(j):
+                forced = True
+                break
+            a = atoms[j]
+            w = tab_width(j, x, not lines) if (tab_width and a.text == "\t") else a.width
+            if x + w > avail + EPSILON and not _is_space(a.text) and j > start:
+                break
+            x += w
+            j += 1
+        end = j
+        if not forced and start < end < n:
+            # kinsoku: pull atoms down until the break is legal
+            k = end
+            while k > start + 1 and _illegal(atoms, k):
+                k -= 1
+            if not _illegal(atoms, k):
+                end = k
+        lines.append(Line(start, end, _content_width(atoms, start, end, tab_width, not lines),
+                          forced))
+        start = end + 1 if forced else end
+        if start >= n:
+            if forced:  # a break as the last atom still opens an (empty) last line
+                lines.append(Line(n, n, 0.0, True))
+            break
+    return lines
+
+
+def _illegal(atoms: Sequence[AtomLike], k: int) -> bool:
+    """Breaking before atom ``k`` would put closing punctuation first or opening last."""
+    return no_start(atoms[k].text) or no_end(atoms[k - 1].text)
+
+
+def _content_width(atoms: Sequence[AtomLike], start: int, end: int,
+                   tab_width: Callable[[int, float, bool], float] | None, first: bool) -> float:
+    x = 0.0
+    last = 0.0
+    for i in range(start, end):
+        a = atoms[i]
+        w = tab_width(i, x, first) if (tab_width and a.text == "\t") else a.width
+        x += w
+        if not _is_space(a.text):
+            last = x
+    return last
+
+
+def trim_trailing(atoms: Sequence[AtomLike], start: int, end: int) -> int:
+    """The end index of a line without its trailing spaces."""
+    while end > start and _is_space(atoms[end - 1].text):
+        end -= 1
+    return end
+
+
+def justify_gap(atoms: Sequence[AtomLike], line: Line, width: float) -> float:
+    """Extra space per inter-atom gap that makes ``line`` exactly ``width`` wide."""
+    end = trim_trailing(atoms, line.start, line.end)
+    gaps = end - line.start - 1
+    slack = width - line.width
+    if gaps <= 0 or slack <= 0:
+        return 0.0
+    return slack / gaps

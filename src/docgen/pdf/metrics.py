@@ -1,0 +1,88 @@
+"""Font faces and glyph advances for layout.
+
+Takes docx font names (仿宋_GB2312, 黑体 …) and asks the font registry
+(:mod:`docgen.pdf.fonts`) which TrueType file serves them; returns
+:class:`Face` values (reportlab font name, ascent/descent per 1000 units,
+whether bold must be faked) and cached per-character advances in points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.pdfbase import pdfmetrics
+
+from docgen.errors import DocgenWarning
+
+
+@dataclass
+class Face:
+    name: str  # reportlab font name
+    ascent: float  # per 1000 units of size, positive
+    descent: float  # per 1000 units of size, positive
+    fake_bold: bool
+    family: str
+    widths: dict[str, float] = field(default_factory=dict)
+    font: object = None
+
+    def advance(self, ch: str) -> float:
+        """Advance of ``ch`` in 1000ths of the font size."""
+        w = self.widths.get(ch)
+        if w is None:
+            w = self.font.stringWidth(ch, 1000)  # type: ignore[attr-defined]
+            self.widths[ch] = w
+        return w
+
+    def has(self, ch: str) -> bool:
+        face = getattr(self.font, "face", None)
+        cmap = getattr(face, "charToGlyph", None)
+        return cmap is None or ord(ch) in cmap
+
+
+class FontBook:
+    """Faces by (docx font name, bold), resolved once per process."""
+
+    def __init__(self, registry=None):
+        if registry is None:
+            from docgen.pdf.fonts import get_registry
+
+            registry = get_registry()
+        self.registry = registry
+        self._faces: dict[tuple[str, bool], Face] = {}
+        self._by_rl: dict[str, Face] = {}
+
+    def face(self, name: str, bold: bool = False) -> Face:
+        key = (name, bold)
+        face = self._faces.get(key)
+        if face is None:
+            resolved = self.registry.get(name, bold=bold)
+            base = self._by_rl.get(resolved.reportlab_name)
+            font = pdfmetrics.getFont(resolved.reportlab_name)
+            if base is None:
+                ff = font.face
+                asc = float(getattr(ff, "ascent", 880) or 880)
+                desc = abs(float(getattr(ff, "descent", -120) or -120))
+                base = Face(resolved.reportlab_name, asc, desc, False, resolved.family, font=font)
+                self._by_rl[resolved.reportlab_name] = base
+            face = Face(base.name, base.ascent, base.descent, bool(resolved.fake_bold),
+                        base.family, base.widths, font)
+            self._faces[key] = face
+        return face
+
+    @property
+    def warnings(self) -> list[DocgenWarning]:
+        return list(getattr(self.registry, "warnings", []))
+
+
+_BOOK: FontBook | None = None
+
+
+def get_fontbook() -> FontBook:
+    """The process-wide font book over :func:`docgen.pdf.fonts.get_registry`."""
+    from docgen.pdf.fonts import get_registry
+
+    global _BOOK
+    registry = get_registry()
+    if _BOOK is None or _BOOK.registry is not registry:
+        _BOOK = FontBook(registry)
+    return _BOOK
