@@ -288,3 +288,29 @@ def test_docgen_fonts_command_prints_the_table(tmp_path, monkeypatch, capsys):
     hei = next(line for line in out.splitlines() if line.startswith("黑体"))
     assert str(folder / "hei.ttf") in hei and hei.endswith(SOURCE_USER_DIR)
     assert "警告" in out and "不存在的字体" in out
+
+
+def test_docgen_fonts_prepare_converts_into_the_cache(tmp_path, monkeypatch, capsys):
+    from docgen.cli import main
+
+    folder = tmp_path / "myfonts"
+    folder.mkdir()
+    shutil.copy(SMALL_CFF, folder / "lm.otf")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DOCGEN_FONT_DIR", str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    fonts.reset_registry()
+    try:
+        assert main(["fonts", "--prepare", "Latin Modern Roman"]) == 0
+        first = capsys.readouterr().out
+        fonts.reset_registry()
+        assert main(["fonts", "--prepare", "Latin Modern Roman"]) == 0
+        second = capsys.readouterr().out
+    finally:
+        fonts.reset_registry()
+    converted = list((tmp_path / "cache" / "docgen" / "fonts").glob("*.ttf"))
+    assert len(converted) == 1
+    assert "已转换" in first and str(converted[0]) in first
+    assert "无需转换" in second
+    assert "首次使用时转换" not in second
