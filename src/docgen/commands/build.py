@@ -1,18 +1,37 @@
-"""``docgen build DATA… [--template T] [--out DIR] [--no-pdf]``: data files → .docx (+ PDF)."""
+"""``docgen build DATA… [--jobs N] [--template T] [--out DIR] [--no-pdf] …``: data files → .docx (+ PDF).
+
+One data file is built in this process, as before: its error is raised to
+cli.py (Chinese message, exit 1).  Several files, or a folder, go to
+:func:`docgen.batch.build_many`: parallel processes, a progress bar on a
+terminal (plain lines otherwise), a summary table, every failure with its
+reason; the exit code is 1 if any file failed.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from docgen.build import build
-from docgen.errors import DataError, DocgenError, Location
+from docgen.batch import BatchItem, build_many, data_files, default_jobs, summary
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” 不是整数（--jobs 写进程数，如 4）") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("--jobs 至少为 1")
+    return value
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("build", help="由数据文件生成 .docx 和 PDF",
-                       description="由数据文件（.yaml）生成公文 .docx 和归档用 PDF/A。")
+                       description="由数据文件（.yaml）生成公文 .docx 和归档用 PDF/A。"
+                                   "可以一次指定多个文件或目录，并行生成。")
     p.add_argument("data", nargs="+", help="数据文件（.yaml），或包含数据文件的目录")
     p.add_argument("--template", "-t", help="模板名（如 report）或 .docx 模板文件路径；默认用数据文件中的 template")
     p.add_argument("--out", "-o", default="output", help="输出目录（默认 output/）")
@@ -21,44 +40,173 @@ def add_parser(sub) -> None:
                    help="PDF 排版引擎：reportlab（默认，内置）或 libreoffice（需安装）")
     p.add_argument("--force", action="store_true", help="一致性检查未通过时仍然生成（给出警告）")
     p.add_argument("--strict", action="store_true", help="把警告当作错误")
+    p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                   help=f"同时生成的进程数（默认为本机可用的处理器核数，本机为 {default_jobs()}）")
     p.set_defaults(run=run)
 
 
-def data_files(items: list[str]) -> list[Path]:
-    """Expand folders into their .yaml/.yml files (sorted)."""
-    files: list[Path] = []
+# --------------------------------------------------------------------------
+# Text
+# --------------------------------------------------------------------------
+
+
+def outputs_text(item: BatchItem) -> str:
+    return "、".join(str(p) for p in (item.docx, item.pdf) if p)
+
+
+def progress_line(item: BatchItem, done: int, total: int) -> str:
+    """One line per finished file, for logs (no terminal)."""
+    width = len(str(total))
+    if item.ok:
+        return f"[{done:>{width}}/{total}] 完成 {item.data}（{item.seconds:.2f} 秒）"
+    return f"[{done:>{width}}/{total}] 失败 {item.data}：{item.reason}"
+
+
+def summary_rows(items: Sequence[BatchItem]) -> list[tuple[str, str, str, str]]:
+    """(文件, 结果, 用时, 输出或原因) for each file, in input order."""
+    rows = []
     for item in items:
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-            if not found:
-                raise DataError("目录中没有数据文件（.yaml）。", location=Location(file=item),
-                                fix="指定含有 .yaml 数据文件的目录，或直接指定数据文件。")
-            files.extend(found)
+        if item.ok:
+            rows.append((str(item.data), "成功", f"{item.seconds:.2f} 秒", outputs_text(item)))
         else:
-            files.append(path)
-    return files
+            rows.append((str(item.data), "失败", f"{item.seconds:.2f} 秒", item.reason))
+    return rows
+
+
+def totals_line(items: Sequence[BatchItem], seconds: float, jobs: int) -> str:
+    built, failed = summary(items)
+    text = f"共 {len(items)} 个文件：成功 {built} 个，失败 {failed} 个；用时 {seconds:.1f} 秒（{jobs} 个进程）。"
+    if failed:
+        text += "失败的文件没有生成任何输出，原因见下。"
+    return text
+
+
+def failure_details(items: Sequence[BatchItem]) -> list[str]:
+    """Full Chinese descriptions of every failure, and the warnings of the built files."""
+    lines: list[str] = []
+    for item in items:
+        if not item.ok:
+            lines.append(f"失败：{item.data}\n{item.error}")
+    for item in items:
+        if item.ok:
+            lines.extend(f"{w.describe()}（{item.data}）" for w in item.warnings)
+    return lines
+
+
+# --------------------------------------------------------------------------
+# Reporters
+# --------------------------------------------------------------------------
+
+
+class PlainReporter:
+    """One line per file on stdout; the table as aligned text."""
+
+    def start(self, total: int, jobs: int) -> None:
+        print(f"开始生成 {total} 个文件（{jobs} 个进程）……", flush=True)
+
+    def done(self, item: BatchItem, done: int, total: int) -> None:
+        print(progress_line(item, done, total), flush=True)
+
+    def stop(self) -> None:
+        pass
+
+    def table(self, items: Sequence[BatchItem], seconds: float, jobs: int) -> None:
+        rows = summary_rows(items)
+        print("\n生成结果：")
+        for name, status, took, detail in rows:
+            print(f"  {status}  {took:>9}  {name}  →  {detail}" if status == "成功"
+                  else f"  {status}  {took:>9}  {name}  ：  {detail}")
+        print(totals_line(items, seconds, jobs))
+
+
+class RichReporter:
+    """A progress bar on the terminal, then a table.
+
+    The bar is refreshed by hand (``auto_refresh=False``): no thread runs in
+    this process while worker processes are forked.
+    """
+
+    def __init__(self) -> None:
+        from rich.console import Console  # noqa: PLC0415
+        from rich.progress import (  # noqa: PLC0415
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console = Console()
+        self.progress = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("已用"), TimeElapsedColumn(),
+                                 TextColumn("{task.fields[last]}"),
+                                 console=self.console, auto_refresh=False, transient=True)
+        self.task = None
+
+    def start(self, total: int, jobs: int) -> None:
+        self.console.print(f"开始生成 {total} 个文件（{jobs} 个进程）……")
+        self.progress.start()
+        self.task = self.progress.add_task("build", total=total, last="")
+        self.progress.refresh()
+
+    def done(self, item: BatchItem, done: int, total: int) -> None:
+        if not item.ok:
+            self.progress.console.print(f"[red]失败[/] {item.data}：{item.reason}", markup=True,
+                                        highlight=False)
+        self.progress.update(self.task, completed=done, last=item.data.name)
+        self.progress.refresh()
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+    def table(self, items: Sequence[BatchItem], seconds: float, jobs: int) -> None:
+        from rich.table import Table  # noqa: PLC0415
+
+        table = Table(title="生成结果", show_lines=False)
+        for column in ("文件", "结果", "用时", "输出 / 原因"):
+            table.add_column(column, overflow="fold")
+        for name, status, took, detail in summary_rows(items):
+            style = "green" if status == "成功" else "red"
+            table.add_row(name, f"[{style}]{status}[/]", took, detail)
+        self.console.print(table)
+        self.console.print(totals_line(items, seconds, jobs), highlight=False)
+
+
+# --------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------
+
+
+def run_single(path: Path, args: argparse.Namespace) -> int:
+    """Today's behaviour for one file: errors go up to cli.py (message, exit 1)."""
+    from docgen.build import build  # noqa: PLC0415
+
+    result = build(path, template=args.template, out_dir=Path(args.out), pdf=not args.no_pdf,
+                   pdf_engine=args.pdf_engine, force=args.force, strict=args.strict)
+    for warning in result.warnings:
+        print(warning.describe(), file=sys.stderr)
+    written = "、".join(str(p) for p in (result.docx, result.pdf) if p)
+    print(f"已生成：{written}（{result.seconds:.2f} 秒）")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     files = data_files(args.data)
-    failed = 0
-    for path in files:
-        try:
-            result = build(path, template=args.template, out_dir=Path(args.out),
-                           pdf=not args.no_pdf, pdf_engine=args.pdf_engine,
-                           force=args.force, strict=args.strict)
-        except DocgenError as exc:
-            if len(files) == 1:
-                raise
-            failed += 1
-            print(f"失败：{path}\n{exc.describe()}", file=sys.stderr)
-            continue
-        for warning in result.warnings:
-            print(warning.describe(), file=sys.stderr)
-        written = "、".join(str(p) for p in (result.docx, result.pdf) if p)
-        print(f"已生成：{written}（{result.seconds:.2f} 秒）")
-    if failed:
-        print(f"共 {len(files)} 个文件，{failed} 个失败。", file=sys.stderr)
-        return 1
-    return 0
+    if len(files) == 1:
+        return run_single(files[0], args)
+    jobs = min(args.jobs or default_jobs(), len(files))
+    reporter = RichReporter() if sys.stdout.isatty() else PlainReporter()
+    started = time.perf_counter()
+    reporter.start(len(files), jobs)
+    try:
+        items = build_many(files, jobs=jobs, template=args.template, out_dir=Path(args.out),
+                           pdf=not args.no_pdf, pdf_engine=args.pdf_engine, force=args.force,
+                           strict=args.strict, on_done=reporter.done)
+    finally:
+        reporter.stop()
+    reporter.table(items, time.perf_counter() - started, jobs)
+    details = failure_details(items)
+    if details:
+        sys.stdout.flush()
+        print("\n" + "\n\n".join(details), file=sys.stderr)
+    return 1 if summary(items)[1] else 0

@@ -1,0 +1,411 @@
+"""Build many data files at once, in parallel processes, past failures.
+
+Takes data files and folders plus the options of :func:`docgen.build.build`;
+returns one :class:`BatchItem` per data file, in input order.  Nothing here
+prints: callers watch progress through ``on_done``.
+
+How a batch runs:
+
+1. :func:`data_files` expands folders into their ``.yaml``/``.yml`` files and
+   drops duplicates.
+2. Each file is built by :func:`docgen.build.build` into its own folder in a
+   private staging directory (outside ``out_dir``), by a pool of worker
+   processes (``jobs``, default: the number of usable cores).  Each worker
+   warms its caches once (:func:`warm_up`).  An error in one file is
+   recorded for that file (its Chinese ``describe()``, or an "内部错误" text
+   for an unexpected exception) and the batch goes on.  If a worker process
+   dies (out of memory, a crash in a C library), the files it may have been
+   working on are retried one at a time, each in a fresh process, so only
+   the culprit is reported.
+3. When every file is built, :func:`commit` copies the staged outputs into
+   ``out_dir`` with :func:`docgen.safety.write_all_or_nothing`.  Files whose
+   titles lead to the same output name are all refused (a clear message, not
+   a silent overwrite).  An interruption before this step writes nothing;
+   a failure never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import traceback
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen.errors import DataError, DocgenError, DocgenWarning, Location
+
+DATA_SUFFIXES = (".yaml", ".yml")
+INTERNAL_ERROR = "内部错误"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The options of one batch, the same as :func:`docgen.build.build`'s (picklable)."""
+
+    template: str | None = None
+    pdf: bool = True
+    pdf_engine: str = "reportlab"
+    force: bool = False
+    strict: bool = False
+
+
+@dataclass
+class BatchItem:
+    """What happened to one data file of a batch.
+
+    ``ok`` is True when its outputs were written; then ``docx`` (and ``pdf``
+    unless PDFs were not asked for) name the files in ``out_dir``.  When
+    ``ok`` is False, ``error`` is the full Chinese description (place,
+    problem, fix) and ``kind`` the error's kind (``数据错误``, ``模板错误``,
+    ``内部错误`` …).  ``seconds`` is the time spent building this file.
+    """
+
+    data: Path
+    ok: bool
+    docx: Path | None = None
+    pdf: Path | None = None
+    warnings: list[DocgenWarning] = field(default_factory=list)
+    seconds: float = 0.0
+    pages: int | None = None
+    error: str | None = None
+    kind: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """The first line of ``error`` (place and problem), for tables."""
+        return (self.error or "").strip().splitlines()[0] if self.error else ""
+
+
+# --------------------------------------------------------------------------
+# Inputs
+# --------------------------------------------------------------------------
+
+
+def _is_data_file(path: Path) -> bool:
+    return path.suffix.lower() in DATA_SUFFIXES and not path.name.startswith((".", "~$"))
+
+
+def data_files(items: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into their data files (sorted by name) and drop repeated files.
+
+    A path that is not a folder is kept as given, even if it does not exist:
+    building it then reports the problem for that file.  A folder without
+    data files, or no path at all, is a :class:`DataError`.
+    """
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted((p for p in path.iterdir() if p.is_file() and _is_data_file(p)),
+                           key=lambda p: p.name)
+            if not found:
+                raise DataError("目录中没有数据文件（.yaml）。", location=Location(file=str(item)),
+                                fix="指定含有 .yaml 数据文件的目录，或直接指定数据文件。")
+        else:
+            found = [path]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    if not files:
+        raise DataError("没有指定数据文件。", fix="在命令后写出数据文件（.yaml）或含有数据文件的目录。")
+    return files
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --------------------------------------------------------------------------
+# One file, in a worker
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Staged:
+    """The outcome of building one file into the staging area."""
+
+    index: int
+    data: Path
+    outputs: list[Path] = field(default_factory=list)  # staged .docx (and .pdf)
+    warnings: list[DocgenWarning] = field(default_factory=list)
+    seconds: float = 0.0
+    pages: int | None = None
+    error: str | None = None
+    kind: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def internal_error_text(exc: BaseException) -> str:
+    """The Chinese text for an unexpected exception (with the traceback if DOCGEN_DEBUG is set)."""
+    text = (f"{INTERNAL_ERROR}（这是程序的问题，不是您的数据的问题）：{type(exc).__name__}: {exc}\n"
+            "  修改方法：设置环境变量 DOCGEN_DEBUG=1 重新生成该文件，并把输出发给维护人员。")
+    if os.environ.get("DOCGEN_DEBUG"):
+        text += "\n" + "".join(traceback.format_exception(exc))
+    return text
+
+
+def build_staged(index: int, data: Path, staging: Path, options: BuildOptions) -> Staged:
+    """Build one data file into ``staging/<index>/``; never raises for a bad file."""
+    from docgen.build import build  # noqa: PLC0415 - workers import it once, in warm_up
+
+    started = time.perf_counter()
+    try:
+        result = build(data, template=options.template, out_dir=staging / str(index),
+                       pdf=options.pdf, pdf_engine=options.pdf_engine, force=options.force,
+                       strict=options.strict)
+    except DocgenError as exc:
+        return Staged(index, data, seconds=time.perf_counter() - started, error=exc.describe(),
+                      kind=exc.kind)
+    except Exception as exc:  # noqa: BLE001 - reported for this file; the batch goes on
+        return Staged(index, data, seconds=time.perf_counter() - started,
+                      error=internal_error_text(exc), kind=INTERNAL_ERROR)
+    outputs = [p for p in (result.docx, result.pdf) if p is not None]
+    return Staged(index, data, outputs=outputs, warnings=list(result.warnings),
+                  seconds=time.perf_counter() - started, pages=result.pages)
+
+
+def _build_task(args: tuple[int, Path, Path, BuildOptions]) -> Staged:
+    return build_staged(*args)
+
+
+def warm_up(pdf: bool = True) -> None:
+    """Do once per process what every document needs: imports, fonts, the PDF engine.
+
+    Failures are ignored here: the first document reports them properly.
+    """
+    try:
+        import docgen.build  # noqa: F401, PLC0415
+        import docgen.render_docx  # noqa: F401, PLC0415
+        if pdf:
+            import docgen.pdf  # noqa: F401, PLC0415
+            from docgen.pdf.fonts import get_registry  # noqa: PLC0415
+
+            get_registry()
+    except Exception:  # noqa: BLE001, S110 - see docstring
+        pass
+
+
+# --------------------------------------------------------------------------
+# Running tasks in processes
+# --------------------------------------------------------------------------
+
+
+def _mp_context():
+    """``fork`` where available: workers start warm (imports done) and in milliseconds.
+
+    The parent starts no threads of its own while a pool is alive (the CLI's
+    progress bar refreshes by hand), so forking is safe.
+    """
+    import multiprocessing  # noqa: PLC0415
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def crashed_text() -> str:
+    return (f"{INTERNAL_ERROR}：处理这个文件时工作进程意外退出（可能是内存不足，或程序缺陷）。\n"
+            "  修改方法：单独生成这个文件（docgen build 该文件 --jobs 1）查看详情；"
+            "若仍然出错，请把该文件发给维护人员。")
+
+
+def run_tasks(func: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int,
+              on_result: Callable[[int, Any], None], on_crash: Callable[[int], Any],
+              initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> list[Any]:
+    """Run ``func(task)`` for every task in up to ``jobs`` processes; results in task order.
+
+    ``func`` must be a module-level function that does not raise.  Each
+    result is passed to ``on_result(index, result)`` as soon as it arrives.
+    If a worker process dies, every task not finished is run again alone, in
+    a fresh process; a task that kills its process then gets
+    ``on_crash(index)`` as its result (also passed to ``on_result``).
+    """
+    results: dict[int, Any] = {}
+
+    def finish(index: int, value: Any) -> None:
+        results[index] = value
+        on_result(index, value)
+
+    suspects = _run_pool(func, tasks, range(len(tasks)), jobs, finish, initializer, initargs)
+    for index in suspects:  # after a crash: one task per fresh process
+        again = _run_pool(func, tasks, [index], 1, finish, initializer, initargs)
+        if again:
+            finish(index, on_crash(index))
+    return [results[i] for i in range(len(tasks))]
+
+
+def _run_pool(func, tasks, indices, jobs, finish, initializer, initargs) -> list[int]:
+    """Run the given tasks in one pool; return the indices left unfinished by a crash."""
+    indices = list(indices)
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(indices))), mp_context=_mp_context(),
+                               initializer=initializer, initargs=initargs)
+    unfinished: list[int] = []
+    try:
+        futures: dict[Future, int] = {pool.submit(func, tasks[i]): i for i in indices}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                value = future.result()
+            except BrokenProcessPool:
+                unfinished.append(index)
+                continue
+            finish(index, value)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return sorted(unfinished)
+
+
+# --------------------------------------------------------------------------
+# Writing the outputs
+# --------------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    """Names that one of Windows/macOS/Linux would treat as the same file."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def _title_location(data: Path) -> Location:
+    """Where the file's title is written, for the same-name message."""
+    try:
+        from docgen.yaml_source import read_source  # noqa: PLC0415
+
+        return read_source(Path(data)).locate(("meta", "title"))
+    except Exception:  # noqa: BLE001 - only improves a message
+        return Location(file=str(data))
+
+
+def same_name_error(data: Path, name: str, others: Sequence[Path]) -> str:
+    """The Chinese message for a file whose output name another file of the batch also produces."""
+    listed = "、".join(str(p) for p in others)
+    error = DataError(
+        f"生成的文件名 “{name}” 与 {listed} 的相同；为避免互相覆盖，这些文件都没有生成。",
+        location=_title_location(data),
+        fix="修改其中一个文件的 meta.title（标题），或把它们分开生成（用 --out 指定不同的输出目录）。")
+    return error.describe()
+
+
+def commit(staged: Sequence[Staged], out_dir: Path) -> list[BatchItem]:
+    """Write every successful, uniquely named document into ``out_dir``; one item per file."""
+    from docgen.safety import output_path, write_all_or_nothing  # noqa: PLC0415
+
+    owners: dict[str, list[Staged]] = {}
+    for s in staged:
+        for out in s.outputs:
+            owners.setdefault(_name_key(out.name), []).append(s)
+    items: list[BatchItem] = []
+    made_dir = False
+    for s in staged:
+        item = BatchItem(data=s.data, ok=False, warnings=list(s.warnings), seconds=s.seconds,
+                         pages=s.pages, error=s.error, kind=s.kind)
+        items.append(item)
+        if not s.ok:
+            continue
+        clash = next((out for out in s.outputs if len(owners[_name_key(out.name)]) > 1), None)
+        if clash is not None:
+            others = [o.data for o in owners[_name_key(clash.name)] if o is not s]
+            item.error, item.kind = same_name_error(s.data, clash.name, others), DataError.kind
+            continue
+        try:
+            targets = {output_path(out_dir, out.stem, out.suffix): out for out in s.outputs}
+            if not made_dir:
+                Path(out_dir).mkdir(parents=True, exist_ok=True)
+                made_dir = True
+            write_all_or_nothing({target: src.read_bytes() for target, src in targets.items()})
+        except DocgenError as exc:
+            item.error, item.kind = exc.describe(), exc.kind
+            continue
+        except OSError as exc:
+            item.error, item.kind = internal_error_text(exc), INTERNAL_ERROR
+            continue
+        finals = list(targets)
+        item.ok, item.docx = True, finals[0]
+        item.pdf = finals[1] if len(finals) > 1 else None
+    return items
+
+
+# --------------------------------------------------------------------------
+# The API
+# --------------------------------------------------------------------------
+
+
+def _provisional(s: Staged, out_dir: Path) -> BatchItem:
+    """The item shown while the batch runs (outputs are written at the end)."""
+    base = Path(out_dir).resolve()
+    outs = [base / p.name for p in s.outputs]
+    return BatchItem(data=s.data, ok=s.ok, docx=outs[0] if outs else None,
+                     pdf=outs[1] if len(outs) > 1 else None, warnings=list(s.warnings),
+                     seconds=s.seconds, pages=s.pages, error=s.error, kind=s.kind)
+
+
+def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
+               template: str | Path | None = None, out_dir: str | Path = Path("output"),
+               pdf: bool = True, pdf_engine: str = "reportlab", force: bool = False,
+               strict: bool = False,
+               on_done: Callable[[BatchItem, int, int], None] | None = None) -> list[BatchItem]:
+    """Build every data file in ``paths`` (files or folders); one :class:`BatchItem` each, in order.
+
+    Options are those of :func:`docgen.build.build`.  ``jobs`` is the number
+    of worker processes (default: the usable cores; 1 builds in this
+    process).  ``on_done(item, done, total)`` is called in this process as
+    each file finishes building; outputs are written into ``out_dir`` after
+    all files are built, so a provisional item's files do not exist yet, and
+    a file whose output name clashes with another's is failed at that point.
+    Raises :class:`DataError` only when ``paths`` names no data file at all.
+    """
+    files = data_files(paths)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    options = BuildOptions(template=None if template is None else str(template), pdf=pdf,
+                           pdf_engine=pdf_engine, force=force, strict=strict)
+    out_dir = Path(out_dir)
+    done = 0
+
+    def on_result(_index: int, s: Staged) -> None:
+        nonlocal done
+        done += 1
+        if on_done is not None:
+            on_done(_provisional(s, out_dir), done, len(files))
+
+    with tempfile.TemporaryDirectory(prefix="docgen-batch-") as tmp:
+        staging = Path(tmp)
+        tasks = [(i, f, staging, options) for i, f in enumerate(files)]
+        if jobs == 1 or len(files) == 1:
+            warm_up(pdf)
+            staged = []
+            for i, task in enumerate(tasks):
+                staged.append(_build_task(task))
+                on_result(i, staged[-1])
+        else:
+            staged = run_tasks(_build_task, tasks, jobs=jobs, on_result=on_result,
+                               on_crash=lambda i: Staged(i, files[i], error=crashed_text(),
+                                                         kind=INTERNAL_ERROR),
+                               initializer=warm_up, initargs=(pdf,))
+        return commit(staged, out_dir)
+
+
+def summary(items: Sequence[BatchItem]) -> tuple[int, int]:
+    """(built, failed)."""
+    built = sum(1 for item in items if item.ok)
+    return built, len(items) - built
+
+
+__all__ = ["BatchItem", "BuildOptions", "build_many", "data_files", "default_jobs", "summary"]
