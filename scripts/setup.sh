@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-apt_packages=(fontconfig poppler-utils fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-gbsn00lp
+apt_packages=(fontconfig poppler-utils fonts-liberation2 fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-gbsn00lp
               fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai texlive-lang-chinese)
 if [ "$want_test" = 1 ]; then
     apt_packages+=(libreoffice-writer-nogui)
