@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import DataError, DataErrors, DocgenWarning
 from docgen.model import (
@@ -29,6 +28,7 @@ from docgen.model import (
     NumberingRules,
     Paragraph,
 )
+from docgen.safety import BoundedSandbox, clean_text
 from docgen.yaml_source import PathKey, SourceTree, read_source
 
 TOP_KEYS = {
@@ -42,32 +42,45 @@ TOP_KEYS = {
 }
 REQUIRED_TOP = ("meta", "body")
 
-# key -> (kind, required); kinds: str, int, date, strlist
+# key -> (kind, required); kinds: str, int, date, strlist, bool, issuers, doc_number,
+# order_number, copy_number, urgency, seal, attachments (see _META_READERS)
 META_KEYS: dict[str, tuple[str, bool]] = {
     "title": ("str", True),
-    "issuer": ("str", True),
+    "issuer": ("issuers", True),
     "year": ("int", True),
     "date": ("date", True),
     "recipients": ("strlist", False),
-    "doc_number": ("str", False),
+    "doc_number": ("doc_number", False),
     "signer": ("str", False),
-    "copy_number": ("str", False),
+    "copy_number": ("copy_number", False),
     "classification": ("str", False),
-    "urgency": ("str", False),
-    "attachments": ("strlist", False),
+    "urgency": ("urgency", False),
+    "attachments": ("attachments", False),
     "note": ("str", False),
     "copy_to": ("strlist", False),
     "printer": ("str", False),
     "print_date": ("date", False),
     "keywords": ("strlist", False),
+    "issuer_mark": ("strlist", False),
+    "with_wenjian": ("bool", False),
+    "signer_title": ("str", False),
+    "seal": ("seal", False),
+    "order_number": ("order_number", False),
+    "attendees": ("strlist", False),
+    "absent": ("strlist", False),
+    "observers": ("strlist", False),
 }
 META_NAMES = {
     "title": "标题", "issuer": "发文机关署名", "year": "年度", "date": "成文日期",
     "recipients": "主送机关", "doc_number": "发文字号", "signer": "签发人", "copy_number": "份号",
-    "classification": "密级和保密期限", "urgency": "紧急程度", "attachments": "附件说明",
+    "classification": "密级和保密期限", "urgency": "紧急程度", "attachments": "附件",
     "note": "附注", "copy_to": "抄送机关", "printer": "印发机关", "print_date": "印发日期",
-    "keywords": "关键词",
+    "keywords": "关键词", "issuer_mark": "发文机关标志", "with_wenjian": "标志后加“文件”",
+    "signer_title": "签署人职务", "seal": "印章图片", "order_number": "令号",
+    "attendees": "出席人员", "absent": "请假人员", "observers": "列席人员",
 }
+URGENCIES = ("特急", "加急")
+ATTACHMENT_KEYS = {"name": "附件名称", "body": "附件正文（段落列表）", "table": "附件表格（行的列表）"}
 NUMBERING_KEYS = {"continue", "formats", "enumeration"}
 HEADING_KEYS = {"heading", "level", "text", "body"}
 ENUM_KEYS = {"enumerate", "inline"}
@@ -82,10 +95,9 @@ class LoadResult:
     warnings: list[DocgenWarning] = field(default_factory=list)
 
 
-def text_environment() -> SandboxedEnvironment:
+def text_environment() -> BoundedSandbox:
     """The sandboxed Jinja environment that fills figure references in data text."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                keep_trailing_newline=False)
+    return BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
 class _Collector:
@@ -158,8 +170,6 @@ class _TextFiller:
         self.context = context
 
     def __call__(self, text: str, path: PathKey) -> str:
-        from docgen.safety import clean_text  # noqa: PLC0415 - optional at import time
-
         text = clean_text(text)
         if "{" not in text:
             return text
@@ -295,6 +305,144 @@ def _build_numbering(c: _Collector, raw: Any) -> NumberingRules:
     return NumberingRules(tuple(formats), frozenset(levels), enumeration)  # type: ignore[arg-type]
 
 
+def _meta_bool(c: _Collector, value: Any, path: PathKey, what: str) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    c.error(path, f"{what}只能写 true（是）或 false（否），这里是 {value!r}。",
+            fix="写 true 或 false，不加引号。")
+    return None
+
+
+def _meta_issuers(c: _Collector, value: Any, path: PathKey, what: str) -> dict[str, Any]:
+    names = _as_strlist(c, value, path, what)
+    if isinstance(value, list) and not names:
+        c.error(path, f"{what}是空的。", fix="写发文机关名称；联合行文写成列表，主办机关在前。")
+    return {"issuer": "、".join(names), "issuers": names} if names else {}
+
+
+def _meta_checked(check: Callable[[str], Any]) -> Callable[..., str | None]:
+    """A reader for text that a pure ``check`` (returning None or a Problem) validates."""
+    def read(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
+        text = _as_text(c, value, path, what)
+        if text is None:
+            return None
+        problem = check(text.strip())
+        if problem is not None:
+            c.error(path, problem.message, fix=problem.fix)
+            return None
+        return text.strip()
+    return read
+
+
+def _check_urgency(text: str):
+    from docgen.elements.doc_number import Problem  # noqa: PLC0415
+
+    if text in URGENCIES:
+        return None
+    return Problem(f"紧急程度 “{text}” 无法识别。", f"紧急公文写 {'或'.join(URGENCIES)}；不紧急时删去这一行。")
+
+
+def _meta_copy_number(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
+    text = _as_text(c, value, path, what)
+    if text is None:
+        return None
+    text = text.strip()
+    if not text.isdigit() or not text.isascii() or len(text) > 6 or int(text) == 0:
+        c.error(path, f"{what}应当是不超过 6 位的阿拉伯数字，这里是 {text!r}。",
+                fix="写成 000001 或 1（不足 6 位时自动在前面补 0）。")
+        return None
+    return text.zfill(6)
+
+
+def _meta_seal(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
+    from docgen.safety import check_image  # noqa: PLC0415
+
+    text = _as_text(c, value, path, what)
+    if text is None:
+        return None
+    base = Path(c.source.file).parent
+    image = (base / text).resolve()
+    fix = "印章图片写相对于数据文件所在文件夹的路径，如 seal: 印章.png；图片用 PNG（透明背景）或 JPEG。"
+    if not image.is_file():
+        c.error(path, f"找不到印章图片 “{text}”（查找位置：{image}）。", fix=fix)
+        return None
+    head = image.read_bytes()[:8]
+    if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
+        c.error(path, f"印章图片 “{text}” 不是 PNG 或 JPEG 图片。", fix=fix)
+        return None
+    check_image(image.read_bytes(), str(image))
+    return str(image)
+
+
+def _meta_attachments(c: _Collector, value: Any, path: PathKey, what: str):
+    from docgen.model import Attachment  # noqa: PLC0415
+
+    items = value if isinstance(value, list) else [value]
+    out: list[Attachment] = []
+    fix = "每个附件写一行 “- 附件名称”；随文附上的附件写成 {name: 名称, body: [段落, …]}，可加 table。"
+    for i, item in enumerate(items):
+        p = (*path, i) if isinstance(value, list) else path
+        if isinstance(item, dict):
+            _check_keys(c, item, ATTACHMENT_KEYS, p, "附件")
+            if "name" not in item:
+                c.error(p, "附件缺少名称（name）。", fix=fix)
+                continue
+            name = _as_text(c, item["name"], (*p, "name"), "附件名称")
+            body = _as_strlist(c, item.get("body", []), (*p, "body"), "附件正文") \
+                if item.get("body") is not None else ()
+            rows = _meta_table(c, item.get("table"), (*p, "table"))
+            if name is not None:
+                out.append(Attachment(name.strip(), body, rows))
+        else:
+            name = _as_text(c, item, p, "附件名称")
+            if name is not None:
+                out.append(Attachment(name.strip()))
+    for i, att in enumerate(out):
+        if att.name.endswith(("。", ".")):
+            c.error((*path, i) if isinstance(value, list) else path,
+                    f"附件名称 “{att.name}” 后不加句号。", fix="删去名称末尾的句号。")
+    return tuple(out)
+
+
+def _meta_table(c: _Collector, raw: Any, path: PathKey) -> tuple[tuple[str, ...], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(r, list) for r in raw) or not raw:
+        c.error(path, "附件表格（table）应当是行的列表，每行是单元格的列表。",
+                fix="例如 table: [[项目, 金额], [道路, 120]]，第一行是表头。")
+        return ()
+    width = len(raw[0])
+    rows = []
+    for i, row in enumerate(raw):
+        if len(row) != width:
+            c.error((*path, i), f"表格第 {i + 1} 行有 {len(row)} 格，表头有 {width} 格。",
+                    fix="每行的格数与表头相同；空格写 \"\"。")
+        cells = tuple("" if cell is None else (_as_text(c, cell, (*path, i, j), "表格单元格") or "")
+                      for j, cell in enumerate(row))
+        rows.append(cells)
+    return tuple(rows)
+
+
+def _meta_int(c: _Collector, value: Any, path: PathKey, what: str) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2999:
+        return value
+    c.error(path, f"{what}应当是四位年份，这里是 {value!r}。", fix="例如 year: 2022")
+    return None
+
+
+def _meta_readers() -> dict[str, Callable[..., Any]]:
+    from docgen.elements.doc_number import check_doc_number, check_order_number  # noqa: PLC0415
+
+    return {
+        "str": _as_text, "int": _meta_int, "date": _as_date, "strlist": _as_strlist,
+        "bool": _meta_bool, "issuers": _meta_issuers,
+        "doc_number": _meta_checked(check_doc_number),
+        "order_number": _meta_checked(check_order_number),
+        "urgency": _meta_checked(_check_urgency),
+        "copy_number": _meta_copy_number, "seal": _meta_seal, "attachments": _meta_attachments,
+    }
+
+
 def _build_meta(c: _Collector, raw: Any) -> dict[str, Any] | None:
     path: PathKey = ("meta",)
     if not isinstance(raw, dict):
@@ -302,6 +450,7 @@ def _build_meta(c: _Collector, raw: Any) -> dict[str, Any] | None:
                 fix="参照 docs/data-format.md 填写 meta。")
         return None
     _check_keys(c, raw, META_KEYS, path, "meta ")
+    readers = _meta_readers()
     values: dict[str, Any] = {}
     for key, (kind, required) in META_KEYS.items():
         what = f"{META_NAMES[key]}（meta.{key}）"
@@ -309,18 +458,13 @@ def _build_meta(c: _Collector, raw: Any) -> dict[str, Any] | None:
             if required:
                 c.error(path, f"缺少{what}。", fix=f"在 meta 下增加一行 {key}: …")
             continue
-        value, p = raw[key], (*path, key)
-        if kind == "str":
-            values[key] = _as_text(c, value, p, what)
-        elif kind == "int":
-            if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2999:
-                values[key] = value
-            else:
-                c.error(p, f"{what}应当是四位年份，这里是 {value!r}。", fix="例如 year: 2022")
-        elif kind == "date":
-            values[key] = _as_date(c, value, p, what)
-        else:
-            values[key] = _as_strlist(c, value, p, what)
+        value = readers[kind](c, raw[key], (*path, key), what)
+        if kind == "issuers":
+            values.update(value)
+        elif value is not None:
+            values[key] = value
+    if "issuer_mark" not in values and values.get("issuers"):
+        values["issuer_mark"] = values["issuers"]
     return values
 
 

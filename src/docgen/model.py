@@ -14,25 +14,58 @@ from docgen.errors import Location
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """附件: its name in the 附件说明 and, when bound with the document, its own pages.
+
+    ``body`` holds its paragraphs (plain text); ``table`` its table rows, the
+    first row being the header row.  An attachment with neither is listed in
+    the 附件说明 only (sent separately).
+    """
+
+    name: str
+    body: tuple[str, ...] = ()
+    table: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def bound(self) -> bool:
+        """True if the attachment has pages of its own after the document."""
+        return bool(self.body or self.table)
+
+
+@dataclass(frozen=True)
 class Meta:
-    """Document metadata (GB/T 9704 elements outside the body)."""
+    """Document metadata (GB/T 9704 elements outside the body).
+
+    Text values are final text; ``None`` or an empty tuple means the element
+    is not printed.  ``issuer`` is every issuer joined by 、 (for archive
+    metadata); ``issuers`` the issuers one by one (host first).
+    """
 
     title: str
     issuer: str
     date: _dt.date  # 成文日期
     year: int
     recipients: tuple[str, ...] = ()  # 主送机关
-    doc_number: str | None = None  # 发文字号
-    signer: str | None = None  # 签发人
-    copy_number: str | None = None  # 份号
-    classification: str | None = None  # 密级和保密期限
-    urgency: str | None = None  # 紧急程度
-    attachments: tuple[str, ...] = ()  # 附件说明
-    note: str | None = None  # 附注
+    doc_number: str | None = None  # 发文字号 (validated: 机关代字〔年份〕序号号)
+    signer: str | None = None  # 签发人 (上行文) / 命令的签署人姓名
+    copy_number: str | None = None  # 份号 (six digits)
+    classification: str | None = None  # 密级和保密期限, e.g. 秘密★1年
+    urgency: str | None = None  # 紧急程度: 特急 / 加急
+    attachments: tuple[Attachment, ...] = ()  # 附件说明 and bound attachments
+    note: str | None = None  # 附注, without brackets
     copy_to: tuple[str, ...] = ()  # 抄送机关
     printer: str | None = None  # 印发机关
     print_date: _dt.date | None = None  # 印发日期
     keywords: tuple[str, ...] = ()
+    issuers: tuple[str, ...] = ()  # 发文机关署名, one per issuer (host first)
+    issuer_mark: tuple[str, ...] = ()  # 发文机关标志, one per issuer (host first)
+    with_wenjian: bool = True  # 标志 followed by “文件”
+    signer_title: str | None = None  # 命令: 签署人职务, e.g. 县长
+    seal: str | None = None  # 印章 picture (absolute path of a PNG/JPEG)
+    order_number: str | None = None  # 令号: 第12号
+    attendees: tuple[str, ...] = ()  # 纪要: 出席
+    absent: tuple[str, ...] = ()  # 纪要: 请假
+    observers: tuple[str, ...] = ()  # 纪要: 列席
 
 
 @dataclass(frozen=True)

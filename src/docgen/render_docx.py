@@ -29,6 +29,7 @@ from lxml import etree
 from docgen.errors import Location, TemplateError
 from docgen.model import Document
 from docgen.numbering import Block
+from docgen.safety import BoundedSandbox, check_docx
 
 
 def date_text(value) -> str:
@@ -36,13 +37,45 @@ def date_text(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def _attachment_notes(names: Sequence[str]) -> list[dict[str, str]]:
+    """附件说明 lines: 附件：名称, or 附件：1.名称 / 2.名称 … with the names aligned."""
+    if len(names) == 1:
+        return [{"kind": "single", "text": f"附件：{names[0]}"}]
+    return [{"kind": "first" if i == 1 else "next",
+             "text": f"{'附件：' if i == 1 else ''}{i}.{name}"}
+            for i, name in enumerate(names, start=1)]
+
+
+def _attachment_pages(attachments) -> list[dict[str, Any]]:
+    """附件 bound with the document: label (附件 / 附件2), title, paragraphs, table rows."""
+    several = len(attachments) > 1
+    pages = []
+    for i, att in enumerate(attachments, start=1):
+        if not att.bound:
+            continue
+        rows = [list(r) for r in att.table]
+        pages.append({"label": f"附件{i}" if several else "附件", "title": att.name,
+                      "body": list(att.body), "header": rows[0] if rows else [],
+                      "rows": rows[1:], "has_table": bool(rows)})
+    return pages
+
+
 def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, Any]:
-    """The plain values a template sees."""
+    """The plain values a template sees (see docs/templates.md)."""
+    from docxtpl import Listing  # noqa: PLC0415
+
+    from docgen.elements.title_lines import title_lines  # noqa: PLC0415
+
     meta = document.meta
     meta_values = {name: getattr(meta, name) for name in meta.__dataclass_fields__}
     meta_values["date"] = date_text(meta.date)
     if meta.print_date is not None:
         meta_values["print_date"] = date_text(meta.print_date)
+    names = [a.name for a in meta.attachments]
+    meta_values["attachments"] = names
+    lines = title_lines(meta.title)
+    marks = list(meta.issuer_mark or meta.issuers or (meta.issuer,))
+    stacked = [t for t in (meta.copy_number, meta.classification, meta.urgency) if t]
     return {
         "meta": meta_values,
         "blocks": list(blocks),
@@ -50,12 +83,29 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
         "date_text": date_text(meta.date),
         "recipients_text": "、".join(meta.recipients),
         "copy_to_text": "、".join(meta.copy_to),
+        "title_lines": lines,
+        "title_text": Listing("\n".join(lines)),
+        # 版头: 份号 / 密级 / 紧急程度 stacked from the first line, three lines always
+        "header_lines": (stacked + ["", "", ""])[:3],
+        "issuer_marks": marks,
+        "joint_issuers": len(marks) > 1,
+        "issuer_mark_text": marks[0] + ("文件" if meta.with_wenjian else "") if len(marks) == 1
+        else "",
+        "issuers": list(meta.issuers or (meta.issuer,)),
+        "has_seal": meta.seal is not None,
+        "attachment_notes": _attachment_notes(names) if names else [],
+        "attachment_pages": _attachment_pages(meta.attachments),
+        "print_date_text": f"{date_text(meta.print_date)}印发" if meta.print_date else "",
+        "attendees_text": "、".join(meta.attendees),
+        "absent_text": "、".join(meta.absent),
+        "observers_text": "、".join(meta.observers),
+        "has_record": bool(meta.copy_to or meta.printer),
     }
 
 
-def template_environment() -> SandboxedEnvironment:
+def template_environment() -> BoundedSandbox:
     """Sandboxed, autoescaping, strict: the only environment templates run in."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 def _template_paragraphs(path: Path) -> list[str]:
@@ -118,9 +168,7 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
     if not template.exists():
         raise TemplateError("找不到模板文件。", location=Location(file=str(template)),
                             fix="检查模板名称或 --template 路径；可用 docgen templates 查看已有模板。")
-    from docgen.safety import check_docx_archive  # noqa: PLC0415
-
-    check_docx_archive(template)
+    check_docx(template)
     check_tags_balanced(template)
     try:
         tpl = DocxTemplate(str(template))
