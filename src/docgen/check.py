@@ -33,7 +33,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from docgen.errors import DataError, Location, UnsafeInputError
 
-__all__ = ["Finding", "Issue", "check_file", "fix_file", "proofread_text", "RULES"]
+__all__ = ["RULES", "Finding", "Issue", "check_file", "fix_file", "proofread_text", "read_round_trip"]
 
 PathKey = tuple[str | int, ...]
 
@@ -564,7 +564,7 @@ def _walk(node: Any, path: PathKey, lines: list[str], body: bool) -> Iterator[Sc
                 yield from _walk(value, child, lines, body)
 
 
-def _read(path: Path) -> tuple[str, Any]:
+def read_round_trip(path: Path) -> tuple[str, Any]:
     """The file's text and its ruamel round-trip tree; DataError on any problem."""
     from docgen.safety import check_yaml_limits  # noqa: PLC0415
 
@@ -724,7 +724,7 @@ def _check_text(text: str, tree: Any, file: str) -> tuple[list[Finding], list[Sc
 def check_file(path: Path) -> list[Finding]:
     """Proofread every prose string of a data file; findings in file order."""
     path = Path(path)
-    text, tree = _read(path)
+    text, tree = read_round_trip(path)
     return _check_text(text, tree, str(path))[0]
 
 
@@ -771,7 +771,7 @@ def fix_file(path: Path) -> list[Finding]:
     from docgen.safety import atomic_write_bytes  # noqa: PLC0415
 
     path = Path(path)
-    text, tree = _read(path)
+    text, tree = read_round_trip(path)
     findings, scalars = _check_text(text, tree, str(path))
     by_location = {}
     for scalar in scalars:
