@@ -196,3 +196,23 @@ def test_template_copy_keeps_working(tmp_path: Path) -> None:
     shutil.copy(TEMPLATE, copy)
     data = write(tmp_path, GOOD)
     assert main(["build", str(data), "--template", str(copy), "--out", str(tmp_path / "o"), "--no-pdf"]) == 0
+
+
+def test_failed_figure_is_reported_once(tmp_path: Path) -> None:
+    """A declared figure that fails (unfilled) is not reported again where the text uses it."""
+    text = GOOD.replace("  件数: 12", "  件数: null")
+    with pytest.raises(DataErrors) as info:
+        load_document(write(tmp_path, text))
+    assert len(info.value.errors) == 1
+    assert info.value.errors[0].location.path == "figures.件数"
+
+
+def test_previous_year_with_its_own_growth_figures(tmp_path: Path) -> None:
+    """Last year's file may itself compare with the year before; that part is not needed."""
+    write(tmp_path, GOOD.replace("  件数: 12", "  件数: 10\n  增长: {growth: 件数}")
+          .replace("template: report", "template: report\nprevious: 2021.yaml"), "2022.yaml")
+    this_year = GOOD.replace("template: report", "template: report\nprevious: 2022.yaml").replace(
+        "  件数: 12", "  件数: 12\n  增幅: {growth_text: 件数}").replace(
+        "本年共办理{{ figures.件数 }}件。", "本年共办理{{ figures.件数 }}件，比上年{{ figures.增幅 }}。")
+    document = load_document(write(tmp_path, this_year, "2023.yaml")).document
+    assert document.body[0].text == "本年共办理12件，比上年增长20.0%。"

@@ -164,10 +164,11 @@ def _as_strlist(c: _Collector, value: Any, path: PathKey, what: str) -> tuple[st
 class _TextFiller:
     """Fills ``{{ figures.x }}`` references in data text, with located errors."""
 
-    def __init__(self, c: _Collector, context: dict[str, Any]):
+    def __init__(self, c: _Collector, context: dict[str, Any], failed: frozenset[str] = frozenset()):
         self.c = c
         self.env = text_environment()
         self.context = context
+        self.failed = failed  # declared figures whose own error is already reported
 
     def __call__(self, text: str, path: PathKey) -> str:
         text = clean_text(text)
@@ -178,6 +179,8 @@ class _TextFiller:
         except UndefinedError as exc:
             m = _UNDEFINED_NAME.search(str(exc))
             name = (m[1] or m[2]) if m else ""
+            if name in self.failed:
+                return text
             offset = text.find(name) if name else -1
             loc = (self.c.source.locate_in_scalar(path, offset) if offset >= 0
                    else self.c.source.locate(path))
@@ -530,7 +533,8 @@ def load_document(path: Path, *, force: bool = False,
     meta_context = {k: v for k, v in (meta_values or {}).items()}
     context = {"figures": _figure_context(figures), "meta": meta_context,
                "year": meta_context.get("year")}
-    fill = _TextFiller(c, context)
+    declared = frozenset(map(str, raw_figures)) if isinstance(raw_figures, dict) else frozenset()
+    fill = _TextFiller(c, context, failed=declared - set(figures))
     body = _build_body(c, fill, data["body"], ("body",), 0) if "body" in data else ()
     if "body" in data and isinstance(data["body"], list) and not data["body"]:
         c.error(("body",), "正文（body）是空的。", fix="至少写一段正文。")
@@ -554,7 +558,9 @@ def _previous_figures(path: Path) -> Mapping[str, Any]:
     data = source.data if isinstance(source.data, dict) else {}
     figs, problems = figures_mod.evaluate(data.get("figures", {}) or {}, data.get("checks", []) or [],
                                           locate=source.locate, previous=None, base_dir=path.parent)
-    hard = [p for p in problems if not isinstance(p, figures_mod.CheckFailed)]
+    # last year's own year-over-year figures cannot be computed without *its* previous file
+    hard = [p for p in problems
+            if not isinstance(p, (figures_mod.CheckFailed, figures_mod.NoPrevious))]
     if hard:
         raise DataErrors(hard)
     return figs
