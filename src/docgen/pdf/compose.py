@@ -13,6 +13,7 @@ ascii/hAnsi font otherwise.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
@@ -22,6 +23,27 @@ from docgen.pdf.metrics import Face, FontBook
 from docgen.pdf.styles import Border, ParaProps, RunProps
 
 EPS = 0.01
+AUTO_SPACE_EM = 0.22  # CJK/Latin auto spacing, measured on LibreOffice 7.4 output
+
+
+def _ideograph(ch: str) -> bool:
+    return is_cjk(ch) and unicodedata.category(ch) == "Lo"
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def apply_auto_space(atoms: list[Atom]) -> None:
+    """Add the CJK↔Latin gap (w:autoSpaceDE/DN) after atoms on such a boundary."""
+    for a, b in zip(atoms, atoms[1:], strict=False):
+        if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs:
+            continue
+        x, y = a.text[-1], b.text[0]
+        if (_ideograph(x) and _latin(y)) or (_latin(x) and _ideograph(y)):
+            seg = b.segs[0] if _latin(y) else a.segs[-1]
+            a.extra = AUTO_SPACE_EM * seg.size
+            a.width += a.extra
 
 
 @dataclass
@@ -41,6 +63,7 @@ class Atom:
     segs: list[Seg] = field(default_factory=list)
     kind: str = "text"  # text, tab, break, page, image
     image: Image | None = None
+    extra: float = 0.0  # trailing space (CJK/Latin auto spacing), included in width
 
 
 @dataclass
@@ -220,6 +243,8 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     props = para.props
     left, right, first = _indents(props)
     atoms, anchors = build_atoms(para, ctx)
+    if props.auto_space:
+        apply_auto_space(atoms)
     first_w = width - left - right - first
     other_w = width - left - right
 
@@ -300,7 +325,7 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                                      a.image.data))
             x += a.width + gap
             continue
-        single = len(a.segs) == 1 and len(a.text) == 1
+        single = len(a.segs) == 1 and len(a.text) == 1 and not a.extra
         for s in a.segs:
             rp = s.rp
             tc = rp.spacing + (gap if single else 0.0)
@@ -319,7 +344,7 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             x += s.width
             if not single:
                 close()
-        x += gap
+        x += gap + a.extra
         if not single:
             close()
     close()

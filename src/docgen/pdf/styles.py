@@ -123,6 +123,7 @@ class ParaProps:
     tabs: tuple[tuple[str, float], ...] = ()  # (alignment, position)
     outline_level: int | None = None
     has_numbering: bool = False
+    auto_space: bool = True  # w:autoSpaceDE/DN: extra space between CJK and Latin/digits
     mark: RunProps = field(default_factory=RunProps)
 
 
@@ -236,6 +237,8 @@ def parse_ppr(ppr: etree._Element | None, unknown: list[str]) -> dict[str, Any]:
             d["outline_level"] = int(_num(wattr(el, "val")) or 0)
         elif tag == "numPr":
             d["has_numbering"] = True
+        elif tag in ("autoSpaceDE", "autoSpaceDN"):
+            d["auto_space"] = _on(el) and d.get("auto_space", True)
         elif tag in _QUIET_P:
             continue
         else:

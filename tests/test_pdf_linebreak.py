@@ -1,0 +1,96 @@
+"""Table-driven tests of Chinese line breaking (docgen.pdf.linebreak), no fonts involved."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from docgen.pdf.linebreak import (
+    NO_LINE_END,
+    NO_LINE_START,
+    break_lines,
+    clusters,
+    justify_gap,
+)
+
+
+@dataclass
+class A:
+    text: str
+    width: float
+
+
+def atoms(text: str, cjk: float = 10.0, latin: float = 5.0) -> list[A]:
+    return [A(c, sum(cjk if ord(ch) > 0x2000 else latin for ch in c)) for c in clusters(text)]
+
+
+def lines_of(text: str, width: float, first: float | None = None) -> list[str]:
+    at = atoms(text)
+    return ["".join(a.text for a in at[ln.start:ln.end])
+            for ln in break_lines(at, width if first is None else first, width)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2022年以来", ["2022", "年", "以", "来"]),
+    ("达到98.7%；", ["达", "到", "98.7%", "；"]),
+    ("PDF/A 格式", ["PDF/A", " ", "格", "式"]),
+    ("他说——好……", ["他", "说", "——", "好", "……"]),
+    ("（试行）", ["（", "试", "行", "）"]),
+    ("a(b)", ["a", "(b)"]),
+])
+def test_clusters(text, expected):
+    assert clusters(text) == expected
+
+
+@pytest.mark.parametrize("text,width,expected", [
+    # fits exactly: 4 chars of 10 on a 40 line
+    ("一二三四五六七八", 40, ["一二三四", "五六七八"]),
+    # closing punctuation would start line 2: pull 四 down with it
+    ("一二三四。五六七", 40, ["一二三", "四。五六", "七"]),
+    # two closing marks in a row: both stay with the character before them
+    ("一二三四”。五六", 40, ["一二三", "四”。五", "六"]),
+    # opening mark would end line 1: it moves to line 2
+    ("一二三《四五》", 40, ["一二三", "《四五》"]),
+    # a number is never split
+    ("一二三12345", 40, ["一二三", "12345"]),
+    # doubled dash stays together
+    ("一二三——四", 40, ["一二三", "——四"]),
+    # trailing space takes no room
+    ("ab cd ef", 25, ["ab cd ", "ef"]),
+])
+def test_break_lines(text, width, expected):
+    assert lines_of(text, width) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "坚持依法履职，加快政府职能转变。优化营商环境工作要求，96.5%的事项实现马上办、当场办；开通一体化政务服务平台，“不见面审批（服务）”改革。",
+    "《如东县行政执法辅助人员管理办法（试行）》《如东县乡镇（街道）综合行政执法（辅助）人员管理办法》，“万事好通·如来如愿”。",
+])
+@pytest.mark.parametrize("width", [40, 50, 70, 90, 130, 280])
+def test_no_forbidden_punctuation_at_line_edges(text, width):
+    got = lines_of(text, width)
+    assert "".join(got) == text
+    for i, line in enumerate(got):
+        assert sum(a.width for a in atoms(line)) <= width + 0.01 or len(clusters(line)) == 1
+        if i > 0:
+            assert line[0] not in NO_LINE_START, (line, got)
+        if i < len(got) - 1:
+            assert line[-1] not in NO_LINE_END, (line, got)
+
+
+def test_first_line_width_is_separate():
+    assert lines_of("一二三四五六", 40, first=20) == ["一二", "三四五六"]
+
+
+def test_forced_break_and_empty_paragraph():
+    at = [A("一", 10), A("\n", 0), A("二", 10)]
+    got = break_lines(at, 100, 100, is_break=lambda i: at[i].text == "\n")
+    assert [(ln.start, ln.end, ln.forced) for ln in got] == [(0, 1, True), (2, 3, False)]
+    assert [(ln.start, ln.end) for ln in break_lines([], 100, 100)] == [(0, 0)]
+
+
+def test_justify_gap_fills_the_line_exactly():
+    at = atoms("一二三四。五六七")
+    line = break_lines(at, 40, 40)[0]  # 一二三: 30 wide on a 40 line after the pull-down
+    gap = justify_gap(at, line, 40)
+    assert gap == pytest.approx(5.0)  # two gaps share the 10 points of slack
+    assert line.width + gap * 2 == pytest.approx(40)
