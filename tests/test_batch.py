@@ -9,6 +9,7 @@ half-written file is left, what the user was told, and the exit code.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -84,6 +85,10 @@ def test_folder_with_good_and_bad_files(mixed: Path, tmp_path: Path, capsys) -> 
     assert "共 6 个文件：成功 3 个，失败 3 个" in captured.out
     for name in ("good-崇川区", "good-海门区", "good-通州区"):
         assert any(name in line and "成功" in line for line in captured.out.splitlines())
+    # failed rows of the table give the line and the problem, without repeating the file name
+    row = next(line for line in captured.out.splitlines()
+               if line.lstrip().startswith("失败") and "bad-figure.yaml" in line)
+    assert re.search(r"bad-figure\.yaml  ：  第 \d+ 行第 \d+ 列（body\[.*网上办比列", row), row
     # each failure: the file, where, what, how to fix (Chinese)
     err = captured.err
     assert f"失败：{mixed / 'bad-syntax.yaml'}" in err

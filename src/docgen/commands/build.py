@@ -10,6 +10,7 @@ reason; the exit code is 1 if any file failed.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -54,6 +55,25 @@ def outputs_text(item: BatchItem) -> str:
     return "、".join(str(p) for p in (item.docx, item.pdf) if p)
 
 
+_PLACE = re.compile(r"^:(\d+)(?::(\d+))?\s*(（[^）]*）)?$")
+
+
+def short_reason(item: BatchItem) -> str:
+    """The first line of the error without the file name (the table shows it already)."""
+    reason = item.reason
+    place, sep, message = reason.partition("：")
+    prefix = str(item.data)
+    if not sep or not place.startswith(prefix):
+        return reason
+    m = _PLACE.match(place[len(prefix):])
+    if place == prefix:
+        return message
+    if not m:
+        return reason
+    where = f"第 {m[1]} 行" + (f"第 {m[2]} 列" if m[2] else "") + (m[3] or "")
+    return f"{where}：{message}"
+
+
 def progress_line(item: BatchItem, done: int, total: int) -> str:
     """One line per finished file, for logs (no terminal)."""
     width = len(str(total))
@@ -69,7 +89,7 @@ def summary_rows(items: Sequence[BatchItem]) -> list[tuple[str, str, str, str]]:
         if item.ok:
             rows.append((str(item.data), "成功", f"{item.seconds:.2f} 秒", outputs_text(item)))
         else:
-            rows.append((str(item.data), "失败", f"{item.seconds:.2f} 秒", item.reason))
+            rows.append((str(item.data), "失败", f"{item.seconds:.2f} 秒", short_reason(item)))
     return rows
 
 
@@ -169,7 +189,7 @@ class RichReporter:
             style = "green" if status == "成功" else "red"
             table.add_row(name, f"[{style}]{status}[/]", took, detail)
         self.console.print(table)
-        self.console.print(totals_line(items, seconds, jobs), highlight=False)
+        self.console.print(totals_line(items, seconds, jobs), highlight=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------
