@@ -14,6 +14,7 @@ import io
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.pdf.frames import ImageFrame, Page, RectFrame, RuleFrame, TextFrame
@@ -85,18 +86,39 @@ def draw_pages(pages: list[Page], *, title: str = "", author: str = "",
     return buf.getvalue()
 
 
+def _chunks(c: Canvas, f: TextFrame) -> list[tuple[float, str]]:
+    """(x offset, text) pieces of a frame, one per reportlab font subset.
+
+    reportlab switches TrueType subsets inside one string; some PDF readers
+    (pdfminer, hence pdfplumber) then drop the character spacing after the
+    last glyph of each subset run, so every piece gets its own origin.
+    """
+    font = pdfmetrics.getFont(f.font)
+    if not f.char_space or not getattr(font, "_dynamicFont", False) or len(f.text) < 2:
+        return [(0.0, f.text)]
+    out: list[tuple[float, str]] = []
+    x = 0.0
+    pos = 0
+    for _subset, raw in font.splitString(f.text, c._doc):
+        piece = f.text[pos:pos + len(raw)]
+        pos += len(raw)
+        out.append((x, piece))
+        x += font.stringWidth(piece, f.size) + f.char_space * len(piece)
+    return out
+
+
 def _text(c: Canvas, f: TextFrame, page_h: float, state: dict[str, object]) -> None:
     if state.get("color") != f.color:
         c.setFillColor(_color(f.color))
         c.setStrokeColor(_color(f.color))
         state["color"] = f.color
-    t = c.beginText(f.x, page_h - f.y)
-    t.setFont(f.font, f.size)
-    if f.char_space:
-        t.setCharSpace(f.char_space)
-    if f.fake_bold:
-        t.setTextRenderMode(2)
-        c.setLineWidth(f.size / 35)
-        state.pop("lw", None)
-    t.textOut(f.text)
-    c.drawText(t)
+    for dx, piece in _chunks(c, f):
+        t = c.beginText(f.x + dx, page_h - f.y)
+        t.setFont(f.font, f.size)
+        if f.char_space:
+            t.setCharSpace(f.char_space)
+        if f.fake_bold:
+            t.setTextRenderMode(2)
+            c.setLineWidth(f.size / 35)
+        t.textOut(piece)
+        c.drawText(t)
