@@ -232,11 +232,12 @@ def _square_or_die(n: int) -> int:
     return n * n
 
 
-def test_a_dying_worker_does_not_kill_the_batch() -> None:
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_dying_worker_does_not_kill_the_batch(method: str) -> None:
     arrived: list[int] = []
     results = run_tasks(_square_or_die, list(range(8)), jobs=2,
                         on_result=lambda index, _value: arrived.append(index),
-                        on_crash=lambda index: f"crashed {index}")
+                        on_crash=lambda index: f"crashed {index}", start_method=method)
     assert results == [0, 1, 4, "crashed 3", 16, 25, 36, 49]
     assert sorted(arrived) == list(range(8))
 

@@ -27,6 +27,7 @@ How a batch runs:
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 import traceback
@@ -206,16 +207,30 @@ def warm_up(pdf: bool = True) -> None:
 # --------------------------------------------------------------------------
 
 
-def _mp_context():
-    """``fork`` where available: workers start warm (imports done) and in milliseconds.
+def default_start_method() -> str | None:
+    """``fork`` on Linux with Python 3.11: workers start warm (imports done) in milliseconds.
 
     The parent starts no threads of its own while a pool is alive (the CLI's
-    progress bar refreshes by hand), so forking is safe.
+    progress bar refreshes by hand), so forking is safe there.  From Python
+    3.12 on, forking next to the pool's own manager thread is deprecated, so
+    ``forkserver`` is used (its server preloads docgen once); elsewhere the
+    platform's default.
     """
     import multiprocessing  # noqa: PLC0415
 
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else None)
+    if "fork" in methods and sys.version_info < (3, 12):
+        return "fork"
+    return "forkserver" if "forkserver" in methods else None
+
+
+def _mp_context(method: str | None):
+    import multiprocessing  # noqa: PLC0415
+
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["docgen.build", "docgen.batch"])
+    return context
 
 
 def crashed_text() -> str:
@@ -226,7 +241,8 @@ def crashed_text() -> str:
 
 def run_tasks(func: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int,
               on_result: Callable[[int, Any], None], on_crash: Callable[[int], Any],
-              initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> list[Any]:
+              initializer: Callable[..., None] | None = None, initargs: tuple = (),
+              start_method: str | None = None) -> list[Any]:
     """Run ``func(task)`` for every task in up to ``jobs`` processes; results in task order.
 
     ``func`` must be a module-level function that does not raise.  Each
@@ -234,25 +250,28 @@ def run_tasks(func: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int,
     If a worker process dies, every task not finished is run again alone, in
     a fresh process; a task that kills its process then gets
     ``on_crash(index)`` as its result (also passed to ``on_result``).
+    ``start_method`` defaults to :func:`default_start_method`.
     """
+    context = _mp_context(start_method or default_start_method())
     results: dict[int, Any] = {}
 
     def finish(index: int, value: Any) -> None:
         results[index] = value
         on_result(index, value)
 
-    suspects = _run_pool(func, tasks, range(len(tasks)), jobs, finish, initializer, initargs)
+    suspects = _run_pool(func, tasks, range(len(tasks)), jobs, finish, context, initializer,
+                         initargs)
     for index in suspects:  # after a crash: one task per fresh process
-        again = _run_pool(func, tasks, [index], 1, finish, initializer, initargs)
+        again = _run_pool(func, tasks, [index], 1, finish, context, initializer, initargs)
         if again:
             finish(index, on_crash(index))
     return [results[i] for i in range(len(tasks))]
 
 
-def _run_pool(func, tasks, indices, jobs, finish, initializer, initargs) -> list[int]:
+def _run_pool(func, tasks, indices, jobs, finish, context, initializer, initargs) -> list[int]:
     """Run the given tasks in one pool; return the indices left unfinished by a crash."""
     indices = list(indices)
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(indices))), mp_context=_mp_context(),
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(indices))), mp_context=context,
                                initializer=initializer, initargs=initargs)
     unfinished: list[int] = []
     try:
@@ -385,7 +404,7 @@ def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
         if on_done is not None:
             on_done(_provisional(s, out_dir), done, len(files))
 
-    with tempfile.TemporaryDirectory(prefix="docgen-batch-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="docgen-batch-", ignore_cleanup_errors=True) as tmp:
         staging = Path(tmp)
         tasks = [(i, f, staging, options) for i, f in enumerate(files)]
         if jobs == 1 or len(files) == 1:
