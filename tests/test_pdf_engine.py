@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from pdf_fixtures import FONT, gb_docx, para, style
 
 from docgen.errors import DocgenError, UnsafeInputError
 from docgen.pdf import docx_to_pdf
 from docgen.pdf.linebreak import NO_LINE_END, NO_LINE_START
-from pdf_fixtures import FONT, gb_docx, para, style
 
 MM = 72 / 25.4
 BLOCK_LEFT, BLOCK_TOP, BLOCK_W, BLOCK_H = 28 * MM, 37 * MM, 156 * MM, 225 * MM
@@ -61,7 +61,7 @@ def test_full_page_has_22_lines_of_28_characters(long_pdf):
         assert full and all(len(ln["text"]) in (27, 28, 29) for ln in full)
         assert sum(len(ln["text"]) == 28 for ln in full) >= len(full) * 0.7
         tops = [ln["top"] for ln in text_lines]
-        pitches = {round(b - a, 1) for a, b in zip(tops, tops[1:])}
+        pitches = {round(b - a, 1) for a, b in zip(tops, tops[1:], strict=False)}
         assert pitches <= {28.9, 29.0}  # 579 twips = 28.95 pt
 
 

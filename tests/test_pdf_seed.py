@@ -143,7 +143,7 @@ def fidelity(ours: bytes, theirs: bytes, source: str) -> tuple[float, float, int
         if ln["x1"] < RIGHT - 20:
             tainted = False
     exact = sum(same) / len(ta)
-    counted = [s for s, e in zip(same, excused) if not e]
+    counted = [s for s, e in zip(same, excused, strict=False) if not e]
     return exact, sum(counted) / len(counted), len(body_lines(ours)), len(body_lines(theirs))
 
 
