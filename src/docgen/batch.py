@@ -188,16 +188,27 @@ def _build_task(args: tuple[int, Path, Path, BuildOptions]) -> Staged:
 def warm_up(pdf: bool = True) -> None:
     """Do once per process what every document needs: imports, fonts, the PDF engine.
 
-    Failures are ignored here: the first document reports them properly.
+    Loads the pipeline's modules and, for PDFs, the engine's modules and the
+    official fonts (resolved, converted if needed, registered with reportlab
+    and measured).  Only the official names are touched: they never produce
+    a warning, so no document's warnings are consumed here.  Failures are
+    ignored: the first document reports them properly.
     """
     try:
         import docgen.build  # noqa: F401, PLC0415
         import docgen.render_docx  # noqa: F401, PLC0415
-        if pdf:
-            import docgen.pdf  # noqa: F401, PLC0415
-            from docgen.pdf.fonts import get_registry  # noqa: PLC0415
+        if not pdf:
+            return
+        import docgen.pdf.docx_reader  # noqa: F401, PLC0415
+        import docgen.pdf.draw  # noqa: F401, PLC0415
+        import docgen.pdf.layout  # noqa: F401, PLC0415
+        import docgen.pdf.pdfa  # noqa: F401, PLC0415
+        from docgen.pdf.fonts import OFFICIAL_NAMES  # noqa: PLC0415
+        from docgen.pdf.metrics import get_fontbook  # noqa: PLC0415
 
-            get_registry()
+        book = get_fontbook()
+        for name in OFFICIAL_NAMES:
+            book.face(name)
     except Exception:  # noqa: BLE001, S110 - see docstring
         pass
 
