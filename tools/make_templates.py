@@ -142,6 +142,10 @@ def _docdefaults(doc) -> None:
     _set(rpr_default, "w:szCs", val=str(BODY_PT * 2))
     _set(rpr_default, "w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA")
     _reorder_rpr(rpr_default)
+    # No space after paragraphs by default (python-docx's base template has 10 pt): the body
+    # must stay on the 22-line grid of GB/T 9704.
+    ppr_default = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _set(ppr_default, "w:spacing", before="0", after="0", line="240", lineRule="auto")
 
 
 def define_styles(doc) -> None:
@@ -343,12 +347,17 @@ def _normalise(doc) -> None:
                 del el.attrib[attr]
 
 
-TEMPLATES = {"report": make_report}
+def templates() -> dict:
+    """Every shipped template: name -> maker(out_path)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import template_formats  # noqa: PLC0415 - tools/template_formats.py builds on this module
+
+    return {"report": make_report, **template_formats.FORMATS}
 
 
 def main(argv: list[str]) -> int:
     out_dir = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "templates"
-    for name, make in TEMPLATES.items():
+    for name, make in templates().items():
         make(out_dir / f"{name}.docx")
         print(f"{out_dir / (name + '.docx')}")
     return 0
