@@ -136,7 +136,7 @@ def _as_text(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
         return None
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
-    return str(value)
+    return clean_text(str(value))  # XML-illegal control characters never reach the .docx
 
 
 def _as_date(c: _Collector, value: Any, path: PathKey, what: str) -> _dt.date | None:
