@@ -36,11 +36,22 @@ CHAR14 = 280  # one 4号 character in twips
 RED_LINE_SZ = 8  # eighths of a point: 1 pt ≈ 0.35 mm (the standard gives no thickness)
 RECORD_THICK_SZ = 8  # 0.35 mm ≈ 1 pt
 RECORD_THIN_SZ = 6  # 0.25 mm ≈ 0.75 pt
-MARK_LINE = 860  # exact line height of the 标志 (twips)
+MARK_LINE = 860  # exact line height of the 36-pt 标志 (twips); smaller sizes in proportion
+# 标志 sizes by length (docgen picks one so the 标志 fits the 156 mm line; see mark_size)
+MARK_SIZES = {"large": 36, "medium": 30, "small": 24, "tiny": 20}
+MARK_SIZE_NAMES = {"large": "大", "medium": "中", "small": "小", "tiny": "特小"}
 # Where the em box of a glyph sits inside an exact line, measured (LibreOffice 7.4):
 # the em box's top is this many twips below the line's top.
 MARK_EM_OFFSET = -22
 BODY_EM_OFFSET = 0  # the red line was measured 3.95 mm under the 发文字号 without correction
+
+
+def _mark_line(size: float) -> int:
+    return round(MARK_LINE * size / MARK_PT)
+
+
+def _mark_style(key: str) -> str:
+    return "发文机关标志" if key == "large" else f"发文机关标志（{MARK_SIZE_NAMES[key]}）"
 
 
 def tw(mm: float) -> int:
@@ -117,6 +128,11 @@ def define_format_styles(doc) -> None:
       grid=False)
     S(doc, "GwIssuerMark", "发文机关标志", font=mt.TITLE_FONT, size=MARK_PT, color=RED, spacing=0,
       jc="center", first_chars=0, line=MARK_LINE, grid=False)
+    for key, size in MARK_SIZES.items():
+        if size != MARK_PT:
+            S(doc, f"GwIssuerMark{key.title()}", f"发文机关标志（{MARK_SIZE_NAMES[key]}）",
+              font=mt.TITLE_FONT, size=size, color=RED, spacing=0, jc="center", first_chars=0,
+              line=_mark_line(size), grid=False)
     S(doc, "GwIssuerMarkJoint", "发文机关标志（联合）", font=mt.TITLE_FONT, size=MARK_PT, color=RED,
       spacing=0, jc="distribute", first_chars=0, line=MARK_LINE, grid=False)
     S(doc, "GwDocNumber", "发文字号", jc="center", first_chars=0, grid=False)
@@ -264,6 +280,18 @@ def header_lines(doc) -> None:
         _p(doc, f"{{{{ header_lines[{i}] }}}}", "版头标注")
 
 
+def mark_block(doc, offset_twips: int, text: str) -> None:
+    """A centred red 标志 whose em box's top edge is ``offset_twips`` below where the
+    block starts; its size is chosen by length (``mark_size`` in the context)."""
+    first = True
+    for key, size in MARK_SIZES.items():
+        _p(doc, f'{{%p {"if" if first else "elif"} mark_size == "{key}" %}}', "版头标注")
+        first = False
+        _spacer(doc, offset_twips - round(MARK_EM_OFFSET * size / MARK_PT))
+        _p(doc, text, _mark_style(key))
+    _p(doc, "{%p endif %}", "版头标注")
+
+
 def issuer_mark(doc, offset_twips: int) -> None:
     """发文机关标志 with its top edge ``offset_twips`` below the text block top.
 
@@ -271,8 +299,8 @@ def issuer_mark(doc, offset_twips: int) -> None:
     whose left cell stacks the names (host first, justified to one width) and
     whose right cell holds “文件” vertically centred on them.
     """
-    _spacer(doc, offset_twips - 3 * LINE - MARK_EM_OFFSET)
     _p(doc, "{%p if joint_issuers %}", "版头标注")
+    _spacer(doc, offset_twips - 3 * LINE - MARK_EM_OFFSET)
     mark_w = round(MARK_PT * 20 * 2.2)
     table = _table(doc, 1, [TEXT_W_TWIPS - mark_w, mark_w])
     left, right = table.rows[0].cells
@@ -281,7 +309,7 @@ def issuer_mark(doc, offset_twips: int) -> None:
     _cell_text(right, "{{ '文件' if meta.with_wenjian else '' }}", "发文机关标志", doc)
     _valign(right, "center")
     _p(doc, "{%p else %}", "版头标注")
-    _p(doc, "{{ issuer_mark_text }}", "发文机关标志")
+    mark_block(doc, offset_twips - 3 * LINE, "{{ issuer_mark_text }}")
     _p(doc, "{%p endif %}", "版头标注")
 
 
@@ -512,9 +540,8 @@ def make_order(out: Path) -> None:
     """命令（令）格式: 标志 20 mm below the text block top, 令号 and body each two blank
     lines below, 签署人职务 and name, 签名章 (seal) and date."""
     doc = _new()
-    header_lines(doc)
-    _spacer(doc, tw(20) - 3 * LINE - MARK_EM_OFFSET)
-    _p(doc, "{{ issuer_mark_text }}", "发文机关标志")
+    # the 标志 is 20 mm below the text block top: no room for 份号/密级 lines above it
+    mark_block(doc, tw(20), "{{ issuer_mark_text }}")
     _spacer(doc, 2 * LINE)
     _p(doc, "{{ meta.order_number or '' }}", "令号")
     _spacer(doc, 2 * LINE)
@@ -536,8 +563,7 @@ def make_minutes(out: Path) -> None:
     出席/请假/列席 lists (label in 黑体), 版记 with 分送."""
     doc = _new()
     header_lines(doc)
-    _spacer(doc, tw(35) - 3 * LINE - MARK_EM_OFFSET)
-    _p(doc, "{{ issuer_marks[0] }}", "发文机关标志")
+    mark_block(doc, tw(35) - 3 * LINE, "{{ issuer_marks[0] }}")
     doc_number_line(doc, upward=False)
     red_line(doc)
     title_block(doc)

@@ -60,6 +60,14 @@ def _attachment_pages(attachments) -> list[dict[str, Any]]:
     return pages
 
 
+MARK_SIZES = ((12.2, "large"), (14.6, "medium"), (18.3, "small"))  # 36, 30, 24 pt in 156 mm
+
+
+def mark_size(width_em: float) -> str:
+    """Which 标志 size fits a mark ``width_em`` ems wide (at 36 pt) on one line."""
+    return next((name for limit, name in MARK_SIZES if width_em <= limit), "tiny")
+
+
 def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, Any]:
     """The plain values a template sees (see docs/templates.md)."""
     from docxtpl import Listing  # noqa: PLC0415
@@ -89,6 +97,8 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
         "header_lines": (stacked + ["", "", ""])[:3],
         "issuer_marks": marks,
         "joint_issuers": len(marks) > 1,
+        "mark_size": mark_size(max(text_width_em(m) for m in marks)
+                               + (2 if meta.with_wenjian and len(marks) == 1 else 0)),
         "issuer_mark_text": marks[0] + ("文件" if meta.with_wenjian else "") if len(marks) == 1
         else "",
         "issuers": list(meta.issuers or (meta.issuer,)),

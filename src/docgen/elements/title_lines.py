@@ -27,9 +27,12 @@ MAX_LINES = 4
 
 
 def em_width(text: str) -> float:
-    """Width in ems: full-width characters 1, half-width ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" and not ch.isascii() else 0.5
+    """Width in ems: full-width characters 1, half-width ½, and the quarter em that Word
+    and LibreOffice put between CJK and Latin letters or digits."""
+    base = sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" and not ch.isascii() else 0.5
                for ch in text)
+    latin = [ch.isascii() and ch.isalnum() for ch in text]
+    return base + 0.25 * sum(a != b for a, b in itertools.pairwise(latin))
 
 
 def _inside_pairs(title: str) -> set[int]:
