@@ -288,9 +288,6 @@ def odd_font_template(folder: Path) -> Path:
 
 
 @pytest.mark.skipif(not _pdf_engine_available(), reason="PDF engine (docgen.pdf) not installed yet")
-@pytest.mark.xfail(strict=True, reason="docgen.pdf.fonts warns about a substituted font once per "
-                   "process, so only the first document a worker builds gets the warning "
-                   "(and only it fails under --strict); reported to the PDF engine's owner")
 def test_font_substitution_warning_for_every_file_in_a_batch(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -281,16 +281,8 @@ needs_pdf = pytest.mark.skipif(not _pdf_command_available(),
                                reason="docgen.pdf.docx_to_pdf / docgen pdf command not available yet")
 
 
-IMAGES_UNCHECKED = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="docgen.pdf reads images without docgen.safety.check_image: Pillow's "
-           "DecompressionBombError escapes as an internal error (exit 3)",
-)
-
-
 @needs_pdf
-@pytest.mark.parametrize("kind", ["not-zip", "bomb", "laughs", "xxe",
-                                  pytest.param("huge-image", marks=IMAGES_UNCHECKED)])
+@pytest.mark.parametrize("kind", ["not-zip", "bomb", "laughs", "xxe", "huge-image"])
 def test_pdf_command_refuses_hostile_docx(workspace: Path, good_outputs: dict[str, bytes],
                                           kind: str) -> None:
     hostile = workspace / f"{TITLE}.docx"  # same stem as the good outputs: their PDF must survive

@@ -314,3 +314,25 @@ def test_docgen_fonts_prepare_converts_into_the_cache(tmp_path, monkeypatch, cap
     assert "已转换" in first and str(converted[0]) in first
     assert "无需转换" in second
     assert "首次使用时转换" not in second
+
+
+def test_every_document_using_a_substituted_font_carries_its_warning(tmp_path):
+    """Resolution is cached per process; the warning is per document (batch workers)."""
+    from pdf_fixtures import FONT, gb_docx, para
+
+    from docgen.pdf import docx_to_pdf
+
+    odd = FONT.format(f="华文彩云")
+    uses = [gb_docx(tmp_path / f"{n}.docx", [para(f"第{n}份", rpr=odd)]) for n in range(3)]
+    plain = gb_docx(tmp_path / "plain.docx", [para("不用特殊字体")])
+    only_ascii = gb_docx(tmp_path / "ascii.docx", [para(
+        "全是中文", rpr='<w:rFonts w:ascii="华文彩云" w:hAnsi="华文彩云"/>')])
+
+    def font_warnings(path):
+        return [w.message for w in docx_to_pdf(path).warnings if "华文彩云" in w.message]
+
+    for path in uses:
+        assert len(font_warnings(path)) == 1, path.name
+    assert font_warnings(plain) == []
+    assert font_warnings(only_ascii) == []  # named for Latin text, but no Latin text: not used
+    assert len([w for w in fonts.get_registry().warnings if "华文彩云" in w.message]) == 1

@@ -1,7 +1,7 @@
 """``docgen pdf FILE.docx``: lay out any .docx as an archival PDF/A.
 
 Takes the parsed arguments (the .docx, ``--out`` folder, ``--engine``,
-``--strict``); writes ``<name>.pdf`` next to the .docx (or into ``--out``)
+``--strict``, ``--validate``); writes ``<name>.pdf`` next to the .docx (or into ``--out``)
 atomically, prints warnings and errors in Chinese, returns the exit code
 (0 = written, 1 = error, or warnings under ``--strict``).
 """
@@ -25,6 +25,8 @@ def add_parser(sub) -> None:
     p.add_argument("--engine", choices=("reportlab", "libreoffice"), default="reportlab",
                    help="排版引擎（默认 reportlab；libreoffice 需本机安装 LibreOffice）")
     p.add_argument("--strict", action="store_true", help="有警告时视为失败，不写出 PDF")
+    p.add_argument("--validate", action="store_true",
+                   help="另外用 PDF/A-2b 校验程序检查生成的 PDF（较慢；未通过时不写出 PDF）")
     p.set_defaults(run=run)
 
 
@@ -39,7 +41,7 @@ def run(args) -> int:
                               fix="旧版 .doc 或 .wps 文件请先用 Word/WPS 另存为 .docx。")
         out_dir = Path(args.out) if args.out else src.parent
         target = out_dir / (src.stem + ".pdf")
-        result = docx_to_pdf(src, engine=args.engine)
+        result = docx_to_pdf(src, engine=args.engine, validate=args.validate)
         for w in result.warnings:
             print(w.describe(), file=sys.stderr)
         if args.strict and result.warnings:

@@ -11,6 +11,7 @@ Pipeline (one module per stage): :mod:`docx_reader` (zip + XML → model, with
 tables, headers/footers → :mod:`frames`) → :mod:`draw` (reportlab) →
 :mod:`pdfa` (PDF/A-2b).  Engine ``"libreoffice"`` converts with LibreOffice
 instead (:mod:`libreoffice`) and then applies the same PDF/A step.
+The PDF/A validator runs only with ``validate=True``.
 """
 
 from __future__ import annotations
@@ -47,8 +48,16 @@ def _count_pages(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab") -> PdfResult:
-    """Lay ``docx`` out as a PDF/A-2b document (``metadata``: an ArchiveMetadata)."""
+def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
+                validate: bool = False) -> PdfResult:
+    """Lay ``docx`` out as a PDF/A-2b document (``metadata``: an ArchiveMetadata).
+
+    ``validate`` also runs pikepdf's PDF/A-2b validator on the result (and
+    raises RenderError if it finds anything).  It is off by default: it
+    costs more than typesetting (it expands every embedded glyph), and the
+    tests validate every kind of content the engine produces.  ``docgen pdf
+    --validate`` turns it on.
+    """
     from docgen.pdf.pdfa import make_pdfa
 
     docx = Path(docx)
@@ -65,23 +74,21 @@ def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab") -> PdfR
                               fix="安装 LibreOffice，或改用默认的 reportlab 引擎。")
         raw = libreoffice.convert(docx)
         meta = _metadata(metadata, read_docx(docx).title, docx)
-        data = make_pdfa(raw, meta)
+        data = make_pdfa(raw, meta, validate=validate)
         return PdfResult(data, [], _count_pages(data))
 
     from docgen.pdf.docx_reader import read_docx
     from docgen.pdf.draw import draw_pages
     from docgen.pdf.layout import layout_document
-    from docgen.pdf.metrics import get_fontbook
+    from docgen.pdf.metrics import DocumentFonts, get_fontbook
 
     doc = read_docx(docx)
-    book = get_fontbook()
-    before = len(book.warnings)
-    layout = layout_document(doc, book)
+    fonts = DocumentFonts(get_fontbook())
+    layout = layout_document(doc, fonts)
     meta = _metadata(metadata, doc.title, docx)
     raw = draw_pages(layout.pages, title=meta.title, author=getattr(meta, "issuer", ""))
-    data = make_pdfa(raw, meta)
-    font_warnings = book.warnings[before:]
-    return PdfResult(data, doc.warnings + layout.warnings + font_warnings, len(layout.pages))
+    data = make_pdfa(raw, meta, validate=validate)
+    return PdfResult(data, doc.warnings + layout.warnings + fonts.warnings, len(layout.pages))
 
 
 __all__ = ["ENGINES", "PdfResult", "docx_to_pdf"]

@@ -40,7 +40,7 @@ def apply_auto_space(atoms: list[Atom]) -> None:
         if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs:
             continue
         x, y = a.text[-1], b.text[0]
-        if (_ideograph(x) and _latin(y)) or (_latin(x) and _ideograph(y)):
+        if (_latin(y) and _ideograph(x)) or (_latin(x) and _ideograph(y)):
             seg = b.segs[0] if _latin(y) else a.segs[-1]
             a.extra = AUTO_SPACE_EM * seg.size
             a.width += a.extra
@@ -137,20 +137,39 @@ def _face_for(book: FontBook, rp: RunProps, ch: str) -> Face:
     return book.face(name, rp.bold)
 
 
-def _segments(text: str, rps: list[RunProps], book: FontBook) -> list[Seg]:
-    """Split ``text`` (one cluster) into same-face same-props segments."""
+def _run_metrics(rp: RunProps) -> tuple[float, float, float]:
+    """(size, rise, advance factor per 1000 units) of a run (super/subscript shrink and raise)."""
+    small = rp.vert_align in ("superscript", "subscript")
+    size = rp.size * (2 / 3 if small else 1)
+    rise = rp.size / 3 if rp.vert_align == "superscript" else (
+        -rp.size / 8 if rp.vert_align == "subscript" else 0.0)
+    return size, rise, size / 1000 * rp.scale / 100
+
+
+def _segments(text: str, rps: list[RunProps], book: FontBook,
+              runs: dict[int, tuple[float, float, float]] | None = None) -> list[Seg]:
+    """Split ``text`` (one cluster) into same-face same-props segments.
+
+    ``runs`` caches :func:`_run_metrics` by ``id(rp)`` for one paragraph.
+    """
     segs: list[Seg] = []
+    last: Seg | None = None
     for ch, rp in zip(text, rps, strict=True):
-        face = _face_for(book, rp, ch)
-        size = rp.size * (2 / 3 if rp.vert_align in ("superscript", "subscript") else 1)
-        rise = rp.size / 3 if rp.vert_align == "superscript" else (
-            -rp.size / 8 if rp.vert_align == "subscript" else 0.0)
-        adv = face.advance(ch) * size / 1000 * rp.scale / 100 + rp.spacing
-        if segs and segs[-1].face is face and segs[-1].rp is rp:
-            segs[-1].text += ch
-            segs[-1].width += adv
+        face = book.face(rp.font_east_asia if is_cjk(ch) else rp.font_ascii, rp.bold)
+        if runs is None:
+            size, rise, k = _run_metrics(rp)
         else:
-            segs.append(Seg(ch, face, rp, size, adv, rise))
+            m = runs.get(id(rp))
+            if m is None:
+                m = runs[id(rp)] = _run_metrics(rp)
+            size, rise, k = m
+        adv = face.advance(ch) * k + rp.spacing
+        if last is not None and last.face is face and last.rp is rp:
+            last.text += ch
+            last.width += adv
+        else:
+            last = Seg(ch, face, rp, size, adv, rise)
+            segs.append(last)
     return segs
 
 
@@ -160,6 +179,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
     anchors: list[Image] = []
     buf: list[str] = []
     rps: list[RunProps] = []
+    runs: dict[int, tuple[float, float, float]] = {}
 
     def flush() -> None:
         if not buf:
@@ -167,9 +187,11 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
         text = "".join(buf)
         pos = 0
         for cl in clusters(text):
-            segs = _segments(cl, rps[pos:pos + len(cl)], ctx.book)
-            atoms.append(Atom(cl, sum(s.width for s in segs), segs))
-            pos += len(cl)
+            n = len(cl)
+            segs = _segments(cl, rps[pos:pos + n], ctx.book, runs)
+            atoms.append(Atom(cl, segs[0].width if len(segs) == 1 else sum(s.width for s in segs),
+                              segs))
+            pos += n
         buf.clear()
         rps.clear()
 
@@ -322,7 +344,7 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
         if a.kind == "image" and a.image is not None:
             close()
             frames.append(ImageFrame(x, -a.image.height, a.image.width, a.image.height,
-                                     a.image.data))
+                                     a.image.data, name=a.image.name))
             x += a.width + gap
             continue
         single = len(a.segs) == 1 and len(a.text) == 1 and not a.extra

@@ -34,7 +34,7 @@ from docgen.pdf.styles import (
     w,
     wattr,
 )
-from docgen.safety import check_docx_archive, parse_xml
+from docgen.safety import check_docx_archive, check_image, parse_xml
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -625,6 +625,12 @@ class _Reader:
         if target.lower().endswith((".emf", ".wmf", ".svg")):
             self.warn.add(f"图片格式 {posixpath.splitext(target)[1]} 未支持，已跳过", where,
                           "把图片转为 PNG 或 JPEG 后重新插入。")
+            return
+        # Pixel bombs are refused from the header alone (UnsafeInputError), before
+        # reportlab/Pillow decode anything; unreadable images are skipped.
+        if check_image(data, f"{self.pkg.path}:{target}（{where}）") is None:
+            self.warn.add(f"图片 {posixpath.basename(target)} 无法识别（不是 PNG/JPEG/GIF/BMP 图片或已损坏），已跳过",
+                          where, "把图片另存为 PNG 或 JPEG 后重新插入。")
             return
         anchor = None
         if holder is anchor_el:

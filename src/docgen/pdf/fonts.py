@@ -19,7 +19,9 @@ Resolution order for a name (and its exact aliases, e.g. 黑体 = SimHei):
 
 An unknown name never raises: the body font serves it and a
 :class:`~docgen.errors.DocgenWarning` is appended to
-:attr:`FontRegistry.warnings`.  CFF-flavoured fonts (Fandol, Noto CJK, many
+:attr:`FontRegistry.warnings` (once per process);
+:meth:`FontRegistry.substitution_warnings` gives the same warning again for
+every document that uses the name.  CFF-flavoured fonts (Fandol, Noto CJK, many
 .otf files) are converted once to TrueType with fontTools and cached in
 ``$XDG_CACHE_HOME/docgen/fonts``, because reportlab embeds TrueType only.
 """
@@ -651,6 +653,7 @@ class FontRegistry:
         self._resolved: dict[tuple[str, bool], ResolvedFont] = {}
         self._registered: dict[tuple[str, bool], ResolvedFont] = {}
         self._warned: set[str] = set()
+        self._substituted: dict[str, DocgenWarning] = {}
 
     # -- lazily built indexes ------------------------------------------------
 
@@ -741,15 +744,37 @@ class FontRegistry:
                 return found
             raise _missing_fallback_error(name, role)
         body = self.resolve(BODY_FONT, bold=bold)
-        if _norm(name) not in self._warned:
-            self._warned.add(_norm(name))
-            self.warnings.append(DocgenWarning(
+        key = _norm(name)
+        if key not in self._warned:
+            self._warned.add(key)
+            warning = DocgenWarning(
                 f"本机没有字体“{name}”，PDF 中改用“{body.family}”（{body.requested} 的替代字体）",
                 fix=f"如需使用真实字体，把“{name}”的字体文件放入字体目录（环境变量 "
                     "DOCGEN_FONT_DIR 或当前目录下的 fonts/），或在 fonts.yaml 中写明文件路径；"
                     "也可在模板中改用公文标准字体",
-            ))
+            )
+            self._substituted[key] = warning
+            self.warnings.append(warning)
         return replace(body, requested=name)
+
+    def substitution_warnings(self, names: Iterable[str]) -> list[DocgenWarning]:
+        """The warnings for those of *names* served by the body font instead.
+
+        Resolution is cached per process, but every document that uses a
+        substituted name must carry its warning (a batch builds many
+        documents in one worker): the layout records the names a document
+        uses and asks here.  Each warning appears once, in the order of
+        *names*; names not yet resolved are resolved first.
+        """
+        out: list[DocgenWarning] = []
+        for name in names:
+            key = _norm(name)
+            if key not in self._substituted and (key, False) not in self._resolved:
+                self.resolve(name)
+            warning = self._substituted.get(key)
+            if warning is not None and warning not in out:
+                out.append(warning)
+        return out
 
     def get(self, name: str, *, bold: bool = False) -> ResolvedFont:
         """Resolve *name*, convert it if needed, and register it with reportlab (once)."""

@@ -53,6 +53,7 @@ class ImageFrame:
     h: float
     data: bytes
     behind: bool = False
+    name: str = ""  # the picture's part name (word/media/…), for error messages
 
 
 Frame = TextFrame | RuleFrame | RectFrame | ImageFrame

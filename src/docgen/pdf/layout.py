@@ -64,6 +64,10 @@ class TableBox:
 
 
 def _shift(frame: Frame, dx: float, dy: float) -> Frame:
+    if type(frame) is TextFrame:  # the common case, without dataclasses.replace
+        return TextFrame(frame.x + dx, frame.y + dy, frame.text, frame.font, frame.size,
+                         frame.color, frame.char_space, frame.fake_bold, frame.underline,
+                         frame.strike, frame.width)
     if isinstance(frame, RuleFrame):
         return replace(frame, x1=frame.x1 + dx, y1=frame.y1 + dy, x2=frame.x2 + dx,
                        y2=frame.y2 + dy)
@@ -89,7 +93,7 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
             y += box.after
             for img in box.anchors:
                 frames.append(ImageFrame(img.anchor.h_offset if img.anchor else 0, y,
-                                         img.width, img.height, img.data))
+                                         img.width, img.height, img.data, name=img.name))
                 warn("此处的浮动图片按所在位置近似放置", b.where)
         else:
             tb = compose_table(b, width, ctx, counter, warn)
@@ -423,7 +427,8 @@ class _Paginator:
                 y = va
             else:
                 y = va + a.v_offset
-            page.frames.append(ImageFrame(x, y, img.width, img.height, img.data, a.behind))
+            page.frames.append(ImageFrame(x, y, img.width, img.height, img.data, a.behind,
+                                          img.name))
 
     def place_table(self, tb: TableBox, sect: Section, si: int) -> None:
         bottom = sect.page_h - sect.bottom

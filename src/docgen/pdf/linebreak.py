@@ -19,6 +19,7 @@ Rules (GB/T 15834 and the usual 禁则):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -38,8 +39,9 @@ DOUBLED = frozenset("—…")
 EPSILON = 0.01  # points; absorbs float noise when a line fits exactly
 
 
+@functools.cache
 def is_cjk(ch: str) -> bool:
-    """True for characters set on the East Asian (full-width) font and width."""
+    """True for characters set on the East Asian (full-width) font and width (cached)."""
     cp = ord(ch)
     return (
         0x2E80 <= cp <= 0x9FFF  # radicals, punctuation, kana, CJK unified

@@ -4,6 +4,8 @@ Takes docx font names (仿宋_GB2312, 黑体 …) and asks the font registry
 (:mod:`docgen.pdf.fonts`) which TrueType file serves them; returns
 :class:`Face` values (reportlab font name, ascent/descent per 1000 units,
 whether bold must be faked) and cached per-character advances in points.
+:class:`FontBook` is per process; :class:`DocumentFonts` wraps it for one
+document and knows which font names that document used (for its warnings).
 """
 
 from __future__ import annotations
@@ -72,6 +74,37 @@ class FontBook:
     @property
     def warnings(self) -> list[DocgenWarning]:
         return list(getattr(self.registry, "warnings", []))
+
+
+class DocumentFonts:
+    """The font book as one document sees it: faces, plus the names the document used.
+
+    Faces come from the process-wide :class:`FontBook` (resolved, converted
+    and registered once per process); :attr:`warnings` are the font
+    substitution warnings for the names *this* document used, so every
+    document of a batch reports them, not only the first one a worker builds.
+    """
+
+    def __init__(self, book: FontBook):
+        self.book = book
+        self.registry = book.registry
+        self._faces: dict[tuple[str, bool], Face] = {}
+        self.used: dict[str, None] = {}  # names in order of first use
+
+    def face(self, name: str, bold: bool = False) -> Face:
+        key = (name, bold)
+        face = self._faces.get(key)
+        if face is None:
+            face = self.book.face(name, bold)
+            self._faces[key] = face
+            self.used.setdefault(name)
+        return face
+
+    @property
+    def warnings(self) -> list[DocgenWarning]:
+        """Substitution warnings for the fonts this document used."""
+        ask = getattr(self.registry, "substitution_warnings", None)
+        return list(ask(self.used)) if ask is not None else []
 
 
 _BOOK: FontBook | None = None

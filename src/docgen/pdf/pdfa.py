@@ -4,8 +4,11 @@ Takes the bytes reportlab wrote (TrueType fonts embedded) and an
 :class:`ArchiveMetadata`; returns PDF/A-2b bytes: the unused Helvetica
 default font and empty page ``/Trans`` entries removed, an sRGB output
 intent, XMP metadata (title, issuer, keywords, 发文字号, 成文日期, PDF/A
-identification) with a matching Info dictionary, checked with pikepdf's
-PDF/A validator before anything is returned.
+identification) with a matching Info dictionary.  pikepdf's PDF/A validator
+runs on request (``validate=True``, ``docgen pdf --validate``): it expands
+every embedded glyph with fontTools and costs more than typesetting the
+document, while the output of this module is the same for every document
+(the tests validate it on each kind of content the engine draws).
 
 The result is deterministic: the same input and metadata give the same
 bytes.  Dates come from ``SOURCE_DATE_EPOCH`` when it is set, otherwise
@@ -226,6 +229,8 @@ def clean_for_pdfa(pdf: Pdf) -> None:
     Fonts that draw no text anywhere their resource dictionary is used
     (reportlab's /F1 Helvetica) are removed, together with the ``Tf``
     operators that select them; empty ``/Trans`` dictionaries are removed.
+    Content streams are only read where a resource dictionary holds a font
+    that is not embedded (an embedded font may stay even if unused).
     """
     holders = list(_content_holders(pdf))
     drawing_by_dict: dict[tuple[int, int], set[str]] = {}
@@ -241,6 +246,10 @@ def clean_for_pdfa(pdf: Pdf) -> None:
             continue
         ident = _identity(fonts, res, holder)
         font_dicts[ident] = fonts
+        if all(_is_embedded(f) for _k, f in fonts.items() if isinstance(f, Dictionary)):
+            # nothing to remove or refuse here: skip reading the content stream
+            drawing_by_dict.setdefault(ident, set()).update(str(k) for k in fonts)
+            continue
         usage = _font_usage(holder)
         drawing = drawing_by_dict.setdefault(ident, set())
         if usage is None:
@@ -363,11 +372,13 @@ def validate_pdfa(pdf: bytes) -> list[str]:
     return _findings(report)
 
 
-def make_pdfa(pdf: bytes, meta: ArchiveMetadata) -> bytes:
-    """Turn reportlab output into deterministic PDF/A-2b bytes, validated.
+def make_pdfa(pdf: bytes, meta: ArchiveMetadata, *, validate: bool = False) -> bytes:
+    """Turn reportlab (or LibreOffice) output into deterministic PDF/A-2b bytes.
 
-    Raises RenderError (Chinese) if the input is not a readable PDF, uses a
-    font that is not embedded, or the result does not validate.
+    With ``validate`` the result is also run through pikepdf's PDF/A-2b
+    validator (about 0.1-0.2 s per page of CJK text).  Raises RenderError
+    (Chinese) if the input is not a readable PDF, uses a font that is not
+    embedded, or (``validate``) the result does not validate.
     """
     moment = archive_datetime(meta)
     try:
@@ -386,7 +397,7 @@ def make_pdfa(pdf: bytes, meta: ArchiveMetadata) -> bytes:
         out = io.BytesIO()
         doc.save(out, **pikepdf.pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
     data = out.getvalue()
-    problems = validate_pdfa(data)
+    problems = validate_pdfa(data) if validate else []
     if problems:
         listed = "\n    ".join(problems[:10])
         raise RenderError(
