@@ -1,4 +1,4 @@
-"""Shared helpers for the format tests: build a sample the way build() will, measure PDFs."""
+"""Shared helpers for the format tests: build a sample with build(), measure PDFs."""
 
 from __future__ import annotations
 
@@ -7,28 +7,23 @@ from pathlib import Path
 
 import pdfplumber
 
-from docgen.build import find_template, render
-from docgen.elements.finish import finish, libreoffice_measure
-from docgen.load import load_document
-from docgen.pdf.libreoffice import convert
+from docgen.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 MM = 72 / 25.4
 TEXT_TOP_MM, TEXT_BOTTOM_MM, LEFT_MM, RIGHT_MM = 37.0, 262.0, 28.0, 184.0
 
 
-def build_sample(name: str, out: Path) -> tuple[Path, Path]:
-    """data/<name>-示例.yaml -> finished .docx and its LibreOffice PDF in ``out``."""
+def build_sample(name: str, out: Path, engine: str = "reportlab") -> tuple[Path, Path]:
+    """data/<name>-示例.yaml -> the .docx and PDF that `docgen build` writes with ``engine``.
+
+    The page planning (版记 on an even last page) measures pages with the same engine.
+    """
     data = ROOT / "data" / f"{name}-示例.yaml"
-    document = load_document(data).document
-    docx, _ = render(document, find_template(document.template, data))
-    docx, warnings = finish(docx, document, measure=libreoffice_measure())
-    assert warnings == []
-    path = out / f"{name}.docx"
-    path.write_bytes(docx)
-    pdf = out / f"{name}.pdf"
-    pdf.write_bytes(convert(path))
-    return path, pdf
+    result = build(data, out_dir=out / engine, pdf=True, pdf_engine=engine)
+    assert not [w for w in result.warnings if "版记" in w.message], result.warnings
+    assert result.pdf is not None
+    return result.docx, result.pdf
 
 
 @dataclass

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.elements.finish import finish
 from docgen.errors import DocgenError, DocgenWarning, Location, TemplateError
 from docgen.load import load_document
 from docgen.model import Document
@@ -77,6 +79,19 @@ def render(document: Document, template: Path) -> tuple[bytes, list[Block]]:
     return render_docx(document, blocks, template), blocks
 
 
+def page_measure(engine: str) -> Callable[[bytes], bytes]:
+    """docx bytes → PDF bytes with ``engine``: how the page planning sees the pages."""
+    def measure(docx: bytes) -> bytes:
+        from docgen.pdf import docx_to_pdf  # noqa: PLC0415
+
+        with tempfile.TemporaryDirectory(prefix="docgen-measure-") as tmp:
+            staged = Path(tmp) / "measure.docx"
+            staged.write_bytes(docx)
+            return docx_to_pdf(staged, engine=engine).data
+
+    return measure
+
+
 def archive_metadata(document: Document):
     from docgen.pdf.pdfa import ArchiveMetadata  # noqa: PLC0415
 
@@ -104,6 +119,10 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     warnings = list(loaded.warnings)
     template_path = find_template(template or document.template, data_path)
     docx_bytes, _ = render(document, template_path)
+    # seal, table grids, and the 版记 settled on an even last page, measured with the
+    # same engine that typesets the archive copy
+    docx_bytes, finishing = finish(docx_bytes, document, measure=page_measure(pdf_engine))
+    warnings.extend(finishing)
 
     docx_target = output_path(out_dir, document.meta.title, ".docx")
     outputs: dict[Path, bytes] = {docx_target: docx_bytes}
