@@ -521,7 +521,7 @@ def make_letter(out: Path) -> None:
     # page numbers on later pages keep their place (dash top ≈ 7 mm under the text block)
     for f in (section.footer, section.even_page_footer):
         ppr = f.paragraphs[0]._p.get_or_add_pPr()
-        mt._set(ppr, "w:spacing", after=str(tw(24.5 - 20)))
+        mt._set(ppr, "w:spacing", after=str(tw(mt.FOOTER_DISTANCE_MM - 20)))
         mt._reorder_ppr(ppr)
     _p(doc, "{{ meta.doc_number or '' }}", "发文字号（信函）")
     _spacer(doc, LINE)
