@@ -140,6 +140,18 @@ def test_same_output_name_is_refused_not_overwritten(tmp_path: Path, capsys) -> 
     assert err.count("都没有生成") == 2
 
 
+def test_output_folder_that_cannot_be_made(mixed: Path, tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    assert main(["build", str(mixed), "--out", str(blocker), "--no-pdf", "-j", "2"]) == 1
+    captured = capsys.readouterr()
+    assert "共 6 个文件：成功 0 个，失败 6 个" in captured.out
+    assert captured.err.count("无法创建输出文件夹") == 3  # the three good files
+    assert "内部错误" not in captured.err
+    assert blocker.read_text(encoding="utf-8") == "a file where the output folder should be"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
+
+
 def test_same_file_twice_is_built_once(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -18,7 +18,8 @@ How a batch runs:
    working on are retried one at a time, each in a fresh process, so only
    the culprit is reported.
 3. When every file is built, :func:`commit` copies the staged outputs into
-   ``out_dir`` with :func:`docgen.safety.write_all_or_nothing`.  Files whose
+   ``out_dir`` with :func:`docgen.safety.write_all_or_nothing` (several at
+   once: each write waits on the disk, not the CPU).  Files whose
    titles lead to the same output name are all refused (a clear message, not
    a silent overwrite).  An interruption before this step writes nothing;
    a failure never leaves a half-written file.
@@ -33,13 +34,13 @@ import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import DataError, DocgenError, DocgenWarning, Location
+from docgen.errors import DataError, DocgenError, DocgenWarning, Location, RenderError
 
 DATA_SUFFIXES = (".yaml", ".yml")
 INTERNAL_ERROR = "内部错误"
@@ -332,16 +333,45 @@ def same_name_error(data: Path, name: str, others: Sequence[Path]) -> str:
     return error.describe()
 
 
-def commit(staged: Sequence[Staged], out_dir: Path) -> list[BatchItem]:
-    """Write every successful, uniquely named document into ``out_dir``; one item per file."""
+COMMIT_THREADS = 8  # atomic writes wait on fsync, not on the CPU: overlap them
+
+
+def _write_outputs(item: BatchItem, s: Staged, out_dir: Path) -> None:
+    """Copy one document's staged outputs into ``out_dir`` (all or nothing); record the result."""
     from docgen.safety import output_path, write_all_or_nothing  # noqa: PLC0415
 
+    try:
+        targets = {output_path(out_dir, out.stem, out.suffix): out for out in s.outputs}
+        write_all_or_nothing({target: src.read_bytes() for target, src in targets.items()})
+    except DocgenError as exc:
+        item.error, item.kind = exc.describe(), exc.kind
+        return
+    except OSError as exc:
+        item.error, item.kind = internal_error_text(exc), INTERNAL_ERROR
+        return
+    finals = list(targets)
+    item.ok, item.docx = True, finals[0]
+    item.pdf = finals[1] if len(finals) > 1 else None
+
+
+def _out_dir_error(out_dir: Path, exc: OSError) -> DocgenError:
+    return RenderError(f"无法创建输出文件夹（{exc.strerror or type(exc).__name__}），没有写入任何文件",
+                       location=Location(file=str(out_dir)),
+                       fix="检查 --out 指定的路径是否正确、是否有写入权限、磁盘是否已满。")
+
+
+def commit(staged: Sequence[Staged], out_dir: Path) -> list[BatchItem]:
+    """Write every successful, uniquely named document into ``out_dir``; one item per file.
+
+    Documents whose output names clash are failed first; the others are
+    written concurrently (each one all or nothing, each to its own names).
+    """
     owners: dict[str, list[Staged]] = {}
     for s in staged:
         for out in s.outputs:
             owners.setdefault(_name_key(out.name), []).append(s)
     items: list[BatchItem] = []
-    made_dir = False
+    to_write: list[tuple[BatchItem, Staged]] = []
     for s in staged:
         item = BatchItem(data=s.data, ok=False, warnings=list(s.warnings), seconds=s.seconds,
                          pages=s.pages, error=s.error, kind=s.kind)
@@ -352,22 +382,20 @@ def commit(staged: Sequence[Staged], out_dir: Path) -> list[BatchItem]:
         if clash is not None:
             others = [o.data for o in owners[_name_key(clash.name)] if o is not s]
             item.error, item.kind = same_name_error(s.data, clash.name, others), DataError.kind
-            continue
-        try:
-            targets = {output_path(out_dir, out.stem, out.suffix): out for out in s.outputs}
-            if not made_dir:
-                Path(out_dir).mkdir(parents=True, exist_ok=True)
-                made_dir = True
-            write_all_or_nothing({target: src.read_bytes() for target, src in targets.items()})
-        except DocgenError as exc:
-            item.error, item.kind = exc.describe(), exc.kind
-            continue
-        except OSError as exc:
-            item.error, item.kind = internal_error_text(exc), INTERNAL_ERROR
-            continue
-        finals = list(targets)
-        item.ok, item.docx = True, finals[0]
-        item.pdf = finals[1] if len(finals) > 1 else None
+        else:
+            to_write.append((item, s))
+    if not to_write:
+        return items
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        error = _out_dir_error(Path(out_dir), exc)
+        for item, _ in to_write:
+            item.error, item.kind = error.describe(), error.kind
+        return items
+    with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as threads:
+        for future in [threads.submit(_write_outputs, item, s, Path(out_dir)) for item, s in to_write]:
+            future.result()
     return items
 
 
