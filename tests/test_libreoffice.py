@@ -141,3 +141,42 @@ def test_missing_input_is_a_render_error(tmp_path, registry):
         pytest.skip("LibreOffice 未安装")
     with pytest.raises(RenderError, match="找不到"):
         libreoffice.convert(tmp_path / "nope.docx", registry=registry)
+
+
+def test_lo_copy_inverts_explicit_overflow_punct(tmp_path):
+    import zipfile
+
+    src = tmp_path / "src.docx"
+    doc = Document()
+    for val in ("0", "1", None):
+        p = doc.add_paragraph("甲")
+        if val is not None:
+            el = p._element.get_or_add_pPr().makeelement(qn("w:overflowPunct"), {qn("w:val"): val})
+            p._element.get_or_add_pPr().append(el)
+    doc.save(str(src))
+    libreoffice.write_lo_copy(src, tmp_path / "lo.docx")
+    with zipfile.ZipFile(tmp_path / "lo.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert xml.count('w:overflowPunct w:val="1"') == 1
+    assert xml.count('w:overflowPunct w:val="0"') == 1
+    assert xml.count("overflowPunct") == 2  # the paragraph without one is left alone
+
+
+@needs_soffice
+@pytest.mark.parametrize("hanging", [True, False])
+def test_overflow_punct_off_stops_libreoffice_hanging_punctuation(tmp_path, registry, hanging):
+    """LibreOffice reads w:overflowPunct inverted; docgen's copy corrects it, so a template
+    that forbids hanging (for Word) gets no hanging from LibreOffice either."""
+    from pdf_fixtures import gb_docx, para
+
+    ppr = "" if hanging else '<w:overflowPunct w:val="0"/>'
+    # 26 characters fill the first line (2-character indent); the 27th is a comma
+    text = "坚持依法履职加快政府职能转变优化营商环境推动改革全面" + "，" + "持续推进证照分离改革。"
+    path = gb_docx(tmp_path / "h.docx", [para(text, ppr=ppr)])
+    right = (28 + 156) * 72 / 25.4
+    with pdfplumber.open(io.BytesIO(libreoffice.convert(path, registry=registry))) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["top"] < 262 * 72 / 25.4]
+        first_line = [c for c in chars if abs(c["top"] - chars[0]["top"]) < 1]
+    assert ("，" in "".join(c["text"] for c in first_line)) == hanging
+    if not hanging:  # the previous character was pulled down instead
+        assert max(c["x1"] for c in first_line) <= right + 1

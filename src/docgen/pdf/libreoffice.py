@@ -6,7 +6,8 @@ uses a private LibreOffice profile in a temporary folder, so conversions may
 run in parallel, and a generated fontconfig file that maps the official font
 names (仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体, 宋体 and their English
 names) to the families :mod:`docgen.pdf.fonts` resolves, so both engines draw
-with the same fonts.  Failures are :class:`~docgen.errors.RenderError` in
+with the same fonts.  LibreOffice converts a corrected copy of the .docx
+(:func:`write_lo_copy`: it reads ``w:overflowPunct`` inverted).  Failures are :class:`~docgen.errors.RenderError` in
 Chinese.
 """
 
@@ -18,15 +19,19 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from lxml import etree
+
 from ..errors import Location, RenderError
-from ..safety import check_docx_archive
+from ..safety import check_docx_archive, parse_xml
 from .fonts import FontRegistry, cache_dir, get_registry, official_aliases
 
-__all__ = ["PDF_EXPORT_FILTER", "available", "convert", "find_soffice", "fontconfig_xml"]
+__all__ = ["PDF_EXPORT_FILTER", "available", "convert", "find_soffice", "fontconfig_xml",
+           "write_lo_copy"]
 
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui"
 
@@ -105,6 +110,43 @@ def fontconfig_xml(aliases: dict[str, str], font_dirs: Iterable[Path], cache: Pa
     return "\n".join(lines) + "\n"
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_FLIP = {"0": "1", "false": "1", "off": "1", "1": "0", "true": "0", "on": "0"}
+
+
+def _flip_overflow_punct(data: bytes, where: str) -> bytes:
+    """Invert every explicit ``w:overflowPunct`` in one XML part (see :func:`write_lo_copy`)."""
+    root = parse_xml(data, where=where)
+    changed = False
+    for el in root.iter(f"{{{_W}}}overflowPunct"):
+        val = (el.get(f"{{{_W}}}val") or "1").strip().lower()
+        el.set(f"{{{_W}}}val", _FLIP.get(val, "0"))
+        changed = True
+    if not changed:
+        return data
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def write_lo_copy(docx: Path, target: Path) -> None:
+    """Copy *docx* for LibreOffice, correcting what LibreOffice reads wrongly.
+
+    LibreOffice (7.4 and later, writerfilter ``DomainMapper``) imports
+    ``w:overflowPunct`` inverted: ``ParaIsHangingPunctuation = (val == 0)``,
+    so a template that forbids hanging punctuation for Word
+    (``w:overflowPunct w:val="0"``) makes LibreOffice hang it, and the
+    reverse.  The copy carries the inverted value so that LibreOffice lays
+    the document out as Word does (absent = hanging allowed is read right
+    and left alone).  ``tests/test_libreoffice.py`` checks the effect on a
+    real conversion, so a LibreOffice that fixes the import is noticed.
+    """
+    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(".xml") and b"overflowPunct" in data:
+                data = _flip_overflow_punct(data, f"{docx}:{info.filename}")
+            dst.writestr(info, data)
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -138,7 +180,7 @@ def convert(docx: Path, *, timeout: float = 120, registry: FontRegistry | None =
     with tempfile.TemporaryDirectory(prefix="docgen-lo-") as tmp_name:
         tmp = Path(tmp_name)
         source = tmp / "input.docx"  # ASCII name: no quoting problems, no clash with the user's
-        shutil.copyfile(docx, source)
+        write_lo_copy(docx, source)
         fc_cache.mkdir(parents=True, exist_ok=True)
         fc_file = tmp / "fonts.conf"
         fc_file.write_text(fontconfig_xml(aliases, _font_dirs(reg), fc_cache), encoding="utf-8")
