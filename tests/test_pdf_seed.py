@@ -261,7 +261,7 @@ _SPACER_PAGES = pytest.mark.xfail(
 
 
 @pytest.mark.parametrize("template", [
-    pytest.param(t, marks=_SPACER_PAGES) if t in {"minutes", "notice", "order", "report-file"}
+    pytest.param(t, marks=_SPACER_PAGES) if t in {"minutes", "notice", "order", "report-file", "request"}
     else t for t in sorted(SAMPLES)])
 def test_same_page_count_as_libreoffice(samples, template):
     libreoffice = _needs_lo()

@@ -105,8 +105,12 @@ def _para_props(style_el, *, jc: str | None = None, first_chars: int | None = No
 
 def _reorder_ppr(ppr) -> None:
     """Put pPr children in schema order (Word is strict about it)."""
-    order = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "pBdr",
-             "shd", "tabs", "snapToGrid", "spacing", "ind", "jc", "outlineLvl", "rPr"]
+    order = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+             "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+             "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+             "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+             "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment",
+             "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
     children = sorted(ppr, key=lambda el: order.index(el.tag.split("}")[1])
                       if el.tag.split("}")[1] in order else len(order))
     for el in children:
@@ -145,7 +149,11 @@ def _docdefaults(doc) -> None:
     # No space after paragraphs by default (python-docx's base template has 10 pt): the body
     # must stay on the 22-line grid of GB/T 9704.
     ppr_default = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    # Punctuation never hangs past the margin (GB/T 9704 text block; Word's default
+    # would hang it): the previous character is pulled down instead, as our PDF does.
+    _set(ppr_default, "w:overflowPunct", val="0")
     _set(ppr_default, "w:spacing", before="0", after="0", line="240", lineRule="auto")
+    _reorder_ppr(ppr_default)
 
 
 def define_styles(doc) -> None:

@@ -31,6 +31,10 @@ RULE_MIN_WIDTH_PT = 150 * MM  # 版记 rules are 156 mm long
 RULE_MIN_LINEWIDTH = 0.6  # 0.25 mm = 0.71 pt; attachment table borders are 0.5 pt
 TAIL_PT = 2.5  # room for the 1-pt paragraph after the 版记 table and half the last rule
 PUSH_TOLERANCE_PT = 0.6
+# Left free under the 版记 when pushing it down: Word and LibreOffice fit a page a
+# little more strictly than our engine (LibreOffice needed 20–40 twips more), and
+# without this room they moved the 版记 to a page of its own.
+LAYOUT_SLACK_PT = 1.0
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,7 @@ def settle_record(docx: bytes, measure: Measure, *, rounds: int = 3) -> tuple[by
         facts = facts_from_pdf(measure(docx))
         if facts.record_page is None:
             return docx, None
-        gap = facts.text_bottom - TAIL_PT - facts.record_bottom
+        gap = facts.text_bottom - TAIL_PT - LAYOUT_SLACK_PT - facts.record_bottom
         if gap <= PUSH_TOLERANCE_PT:
             break
         docx = push_down(docx, gap)
