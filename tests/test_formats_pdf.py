@@ -34,10 +34,13 @@ from docgen.build import page_measure
 from docgen.elements import even_pages
 
 ENGINES = [
-    # Known gaps of our engine on these templates (vertical placement in spacer
-    # paragraphs, borders in headers): not strict, since most assertions already hold.
+    # Baselines agree with LibreOffice within 0.03 mm; what still fails is the measure:
+    # pdfplumber's char top is baseline - size - FontDescriptor /Descent, and LibreOffice
+    # writes /Descent 0 while reportlab writes the font's -120, so our 标志 "top" reads
+    # 0.12 em (1.5 mm at 36 pt) lower.  Not strict: letter and blank-page tests pass.
     pytest.param("reportlab", marks=pytest.mark.xfail(
-        reason="engine gaps on the format templates, being closed", strict=False)),
+        reason="pdfplumber top depends on the PDF's font /Descent (LibreOffice writes 0)",
+        strict=False)),
     pytest.param("libreoffice", marks=pytest.mark.skipif(shutil.which("soffice") is None,
                                                          reason="LibreOffice not installed")),
 ]

@@ -84,12 +84,14 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
             counter[0] += 1
             box = compose_paragraph(b, counter[0], width, ctx)
             y += box.before
+            top = y
             for line in box.lines:
                 for f in line.frames:
                     frames.append(_shift(f, 0, y + line.baseline))
                     if isinstance(f, TextFrame):
                         frames.extend(_shift(r, 0, y + line.baseline) for r in underline_rules(f))
                 y += line.height
+            frames.extend(border_rules(box, box.left, width - box.right, top, y))
             y += box.after
             for img in box.anchors:
                 frames.append(ImageFrame(img.anchor.h_offset if img.anchor else 0, y,
@@ -101,6 +103,32 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
                 frames.extend(_shift(f, tb.x, y) for f in row.frames)
                 y += row.height
     return frames, y
+
+
+def _width(border: Border | None) -> float:
+    return border.width if border is not None else 0.0
+
+
+def border_rules(box: ParaBox, x0: float, x1: float, top: float, bottom: float, *,
+                 first: bool = True, closing: bool = True) -> list[RuleFrame]:
+    """Rules of a paragraph's borders around its lines from ``top`` to ``bottom``
+    (``first``: the chunk holds the first line; ``closing``: the last)."""
+    out: list[RuleFrame] = []
+    bd = box.borders
+    if "top" in bd and first:
+        t = bd["top"]
+        y = top - t.space - t.width / 2
+        out.append(RuleFrame(x0, y, x1, y, t.width, t.color, t.style == "double"))
+    if "bottom" in bd and closing:
+        t = bd["bottom"]
+        y = bottom + t.space + t.width / 2
+        out.append(RuleFrame(x0, y, x1, y, t.width, t.color, t.style == "double"))
+    for side, x in (("left", x0), ("right", x1)):
+        if side in bd:
+            t = bd[side]
+            xx = x - t.space - t.width / 2 if side == "left" else x + t.space + t.width / 2
+            out.append(RuleFrame(xx, top, xx, bottom, t.width, t.color))
+    return out
 
 
 def _edge(cell: Cell, side: str, table: Table, first: bool, last: bool) -> Border | None:
@@ -128,10 +156,13 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
     # first pass: cell contents and row heights
     placed: list[list[tuple[int, int, Cell, list[Frame], float]]] = []
     heights: list[float] = []
-    for row in table.rows:
+    tops: list[float] = []  # width of each row's top border: it takes room inside the row
+    for r, row in enumerate(table.rows):
         col = 0
         cells = []
         content_h = 0.0
+        top_w = max((_width(_edge(c, "top", table, r == 0, False)) for c in row.cells), default=0.0)
+        tops.append(top_w)
         for cell in row.cells:
             c0, c1 = col, min(col + cell.span, len(grid))
             col += cell.span
@@ -140,7 +171,7 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
             frames, h = ([], 0.0)
             if cell.vmerge != "continue":
                 frames, h = _stack_blocks(cell.blocks, max(cw, 1.0), ctx, counter, warn)
-            h += mar.get("top", 0.0) + mar.get("bottom", 0.0)
+            h += mar.get("top", 0.0) + mar.get("bottom", 0.0) + top_w
             cells.append((c0, c1, cell, frames, h))
             if cell.vmerge is None:
                 content_h = max(content_h, h)
@@ -150,6 +181,11 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
             rh = max(content_h, row.height, 1.0)
         placed.append(cells)
         heights.append(rh)
+    # LibreOffice 7.4 (measured on the 版记 table): borders take room inside the rows — a
+    # row's content starts below its top border, the table's bottom border ends the table.
+    if heights and table.rows[-1].height_rule != "exact":
+        heights[-1] += max((_width(_edge(c, "bottom", table, False, True))
+                            for c in table.rows[-1].cells), default=0.0)
     # vertically merged cells: grow the last row of the merge if needed
     spans: dict[tuple[int, int], int] = {}  # (row, col) of a restart -> rows spanned
     for r, cells in enumerate(placed):
@@ -176,13 +212,11 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
             mar = {**table.margins, **cell.margins}
             if cell.shading:
                 frames.append(RectFrame(xa, 0, xb - xa, h, cell.shading))
-            content_h = _h - mar.get("top", 0.0) - mar.get("bottom", 0.0)
-            dy = mar.get("top", 0.0)
+            dy = mar.get("top", 0.0) + tops[r]
             if cell.valign == "center":
                 dy += max(0.0, (h - _h) / 2)
             elif cell.valign == "bottom":
                 dy += max(0.0, h - _h)
-            del content_h
             frames.extend(_shift(f, xa + mar.get("left", 5.4), dy) for f in content)
             last_row = r + n - 1 == nrows - 1
             for side, (ax, ay, bx, by) in (("top", (xa, 0, xb, 0)), ("bottom", (xa, h, xb, h)),
@@ -198,6 +232,12 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
                 else:
                     b = _edge(cell, side, table, False, last_row)
                 if b is not None and b.width > 0:
+                    if side == "top":  # inside the row, under its top edge
+                        ay = by = b.width / 2
+                    elif side == "bottom" and last_row:
+                        ay = by = h - b.width / 2
+                    elif side == "bottom":
+                        continue  # drawn as the next row's top border
                     frames.append(RuleFrame(ax, ay, bx, by, b.width, b.color,
                                             b.style == "double"))
         rows.append(RowBox(heights[r], frames, table.rows[r].header))
@@ -216,6 +256,8 @@ class _Paginator:
         self.counter = [0]
         self.page: Page | None = None
         self.y = 0.0
+        self.top = 0.0
+        self.bottom = 0.0
         self.natural_top = False
         self.prev_style: str | None = None
         self.prev_after = 0.0
@@ -235,12 +277,36 @@ class _Paginator:
             number = sect.pg_start or 1
         self.page = Page(sect.page_w, sect.page_h, number, len(self.pages), index, first)
         self.pages.append(self.page)
-        self.y = sect.top
+        self.top, self.bottom = sect.text_area(
+            max(sect.top, self._header_bottom(sect, index, number, first)))
+        self.y = self.top
         self.natural_top = natural
         self.prev_after = 0.0
 
     def at_top(self, sect: Section) -> bool:
-        return self.y <= sect.top + EPS
+        return self.y <= self.top + EPS
+
+    def _header_bottom(self, sect: Section, index: int, number: int, first: bool) -> float:
+        """Where the page's header ends: a header taller than the top margin pushes the
+        body down (Word's rule)."""
+        inherited: dict[str, list[Block]] = {}
+        for s in self.doc.sections[:index + 1]:
+            inherited = {**inherited, **s.headers}
+        kind = self._kind(sect, number, first)
+        blocks = inherited.get(kind)
+        if not blocks:
+            return 0.0
+        ctx = ComposeContext(self.book, None, self.doc.default_tab)
+        _frames, h = _stack_blocks(blocks, sect.page_w - sect.left - sect.right, ctx, [0],
+                                   lambda *_a: None)
+        return sect.header + h
+
+    def _kind(self, sect: Section, number: int, first: bool) -> str:
+        if sect.title_pg and first:
+            return "first"
+        if self.doc.even_odd and number % 2 == 0:
+            return "even"
+        return "default"
 
     # -- sections ----------------------------------------------------------
     def run(self) -> list[Page]:
@@ -252,8 +318,7 @@ class _Paginator:
                     want_odd = start == "oddPage"
                     if (self.page.number % 2 == 1) != want_odd:
                         self.new_page(sect, si, natural=False)
-            ctx = ComposeContext(self.book, sect.line_pitch if sect.grid_type in (
-                "lines", "linesAndChars", "snapToChars") else None, self.doc.default_tab)
+            ctx = ComposeContext(self.book, sect.grid_pitch, self.doc.default_tab)
             width = sect.page_w - sect.left - sect.right
             boxes: list[ParaBox | TableBox] = []
             for b in sect.blocks:
@@ -289,8 +354,8 @@ class _Paginator:
 
     def place_para(self, box: ParaBox, boxes: list, i: int, sect: Section, si: int) -> None:
         props = box.props
-        bottom = sect.page_h - sect.bottom
-        body_h = bottom - sect.top
+        bottom = self.bottom
+        body_h = bottom - self.top
         if props.page_break_before and not (self.at_top(sect) and not self.page.lines):
             self.new_page(sect, si, natural=False)
         if props.keep_next and not self.at_top(sect):
@@ -346,7 +411,7 @@ class _Paginator:
                 para_top = self.y
                 chunk_start = k
         self.draw_para_borders(box, chunk_start, n, para_top, sect, closing=True)
-        self.place_anchors(box, first_page, para_top if first_page is self.page else sect.top,
+        self.place_anchors(box, first_page, para_top if first_page is self.page else sect.body_top,
                            sect)
         self.y += box.after
         self.prev_style = props.style_id
@@ -371,22 +436,8 @@ class _Paginator:
             return
         x0 = sect.left + box.left
         x1 = sect.page_w - sect.right - box.right
-        bottom = self.y
-        bd = box.borders
-        page = self.page
-        if "top" in bd and a == 0:
-            t = bd["top"]
-            y = top - t.space - t.width / 2
-            page.frames.append(RuleFrame(x0, y, x1, y, t.width, t.color, t.style == "double"))
-        if "bottom" in bd and closing:
-            t = bd["bottom"]
-            y = bottom + t.space + t.width / 2
-            page.frames.append(RuleFrame(x0, y, x1, y, t.width, t.color, t.style == "double"))
-        for side, x in (("left", x0), ("right", x1)):
-            if side in bd:
-                t = bd[side]
-                xx = x - t.space - t.width / 2 if side == "left" else x + t.space + t.width / 2
-                page.frames.append(RuleFrame(xx, top, xx, bottom, t.width, t.color))
+        self.page.frames.extend(border_rules(box, x0, x1, top, self.y, first=a == 0,
+                                             closing=closing))
 
     def place_anchors(self, box: ParaBox, page: Page, para_top: float, sect: Section) -> None:
         for img in box.anchors:
@@ -431,7 +482,7 @@ class _Paginator:
                                           img.name))
 
     def place_table(self, tb: TableBox, sect: Section, si: int) -> None:
-        bottom = sect.page_h - sect.bottom
+        bottom = self.bottom
         header = [r for r in tb.rows if r.header]
         x = sect.left + tb.x
         for row in tb.rows:
@@ -465,12 +516,7 @@ class _Paginator:
         for page in self.pages:
             sect = self.doc.sections[page.section]
             parts = per_section[page.section]
-            if sect.title_pg and page.first_of_section:
-                kind = "first"
-            elif self.doc.even_odd and page.number % 2 == 0:
-                kind = "even"
-            else:
-                kind = "default"
+            kind = self._kind(sect, page.number, page.first_of_section)
             fields = {"PAGE": format_page_number(page.number, sect.pg_fmt), "NUMPAGES": str(total),
                       "SECTIONPAGES": str(sect_pages[page.section])}
             ctx = ComposeContext(self.book, None, self.doc.default_tab, fields)

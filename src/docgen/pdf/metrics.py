@@ -26,6 +26,10 @@ class Face:
     family: str
     widths: dict[str, float] = field(default_factory=dict)
     font: object = None
+    # Line metrics per 1000 units as LibreOffice uses them for line heights (hhea
+    # ascender + line gap, -descender); 0 = same as ascent/descent.
+    line_ascent: float = 0.0
+    line_descent: float = 0.0
 
     def advance(self, ch: str) -> float:
         """Advance of ``ch`` in 1000ths of the font size."""
@@ -39,6 +43,26 @@ class Face:
         face = getattr(self.font, "face", None)
         cmap = getattr(face, "charToGlyph", None)
         return cmap is None or ord(ch) in cmap
+
+
+def _hhea_metrics(ff, asc: float, desc: float) -> tuple[float, float]:
+    """(ascender + line gap, -descender) of the font's hhea table per 1000 units.
+
+    LibreOffice sizes lines with these (measured on LibreOffice 7.4: a 16-pt
+    FandolFang line — hhea 880/-120/200 — is 19.2 pt high, its baseline 17.28 pt
+    below the line top); reportlab's ascent/descent are the OS/2 typographic values.
+    """
+    try:
+        ff.seek_table("hhea")
+        ff.skip(4)
+        ascender, descender, gap = ff.read_short(), ff.read_short(), ff.read_short()
+        upem = float(getattr(ff, "unitsPerEm", 1000) or 1000)
+    except Exception:  # noqa: BLE001 - not a TrueType face reportlab parsed: keep OS/2 values
+        return asc, desc
+    if ascender <= 0:
+        return asc, desc
+    scale = 1000 / upem
+    return (ascender + max(gap, 0)) * scale, abs(descender) * scale
 
 
 class FontBook:
@@ -65,9 +89,10 @@ class FontBook:
                 asc = float(getattr(ff, "ascent", 880) or 880)
                 desc = abs(float(getattr(ff, "descent", -120) or -120))
                 base = Face(resolved.reportlab_name, asc, desc, False, resolved.family, font=font)
+                base.line_ascent, base.line_descent = _hhea_metrics(ff, asc, desc)
                 self._by_rl[resolved.reportlab_name] = base
             face = Face(base.name, base.ascent, base.descent, bool(resolved.fake_bold),
-                        base.family, base.widths, font)
+                        base.family, base.widths, font, base.line_ascent, base.line_descent)
             self._faces[key] = face
         return face
 
