@@ -37,16 +37,28 @@ class Line:
     color: tuple
 
 
+EM_ASCENT, EM_DESCENT = 0.88, 0.12  # the ideographic em box around the baseline
+
+
 def text_lines(page) -> list[Line]:
+    """Lines of text with their em boxes measured from the baseline.
+
+    pdfplumber's own ``top`` depends on the /Descent each PDF writer puts in its
+    font descriptors (LibreOffice writes 0, reportlab the font's), so the same
+    glyph would read at different heights; the baseline does not.
+    """
     rows: dict[float, list] = {}
     for ch in page.chars:
-        rows.setdefault(round(ch["top"], 0), []).append(ch)
+        baseline = page.height - ch["matrix"][5]
+        rows.setdefault(round(baseline, 0), []).append(ch)
     out = []
-    for _, chars in sorted(rows.items()):
+    for baseline, chars in sorted(rows.items()):
         chars.sort(key=lambda c: c["x0"])
-        out.append(Line("".join(c["text"] for c in chars), chars[0]["top"] / MM,
-                        chars[0]["bottom"] / MM, chars[0]["x0"] / MM, chars[-1]["x1"] / MM,
-                        chars[0]["size"], tuple(chars[0].get("non_stroking_color") or ())))
+        size = chars[0]["size"]
+        base = page.height - chars[0]["matrix"][5]
+        out.append(Line("".join(c["text"] for c in chars), (base - EM_ASCENT * size) / MM,
+                        (base + EM_DESCENT * size) / MM, chars[0]["x0"] / MM, chars[-1]["x1"] / MM,
+                        size, tuple(chars[0].get("non_stroking_color") or ())))
     return out
 
 

@@ -34,13 +34,7 @@ from docgen.build import page_measure
 from docgen.elements import even_pages
 
 ENGINES = [
-    # Baselines agree with LibreOffice within 0.03 mm; what still fails is the measure:
-    # pdfplumber's char top is baseline - size - FontDescriptor /Descent, and LibreOffice
-    # writes /Descent 0 while reportlab writes the font's -120, so our 标志 "top" reads
-    # 0.12 em (1.5 mm at 36 pt) lower.  Not strict: letter and blank-page tests pass.
-    pytest.param("reportlab", marks=pytest.mark.xfail(
-        reason="pdfplumber top depends on the PDF's font /Descent (LibreOffice writes 0)",
-        strict=False)),
+    "reportlab",
     pytest.param("libreoffice", marks=pytest.mark.skipif(shutil.which("soffice") is None,
                                                          reason="LibreOffice not installed")),
 ]

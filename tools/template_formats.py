@@ -25,7 +25,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Twips
 
 RED = "FF0000"
 MARK_PT = 36  # 发文机关标志: 小初 小标宋 (the standard leaves the size to the office)
@@ -40,10 +40,15 @@ MARK_LINE = 860  # exact line height of the 36-pt 标志 (twips); smaller sizes 
 # 标志 sizes by length (docgen picks one so the 标志 fits the 156 mm line; see mark_size)
 MARK_SIZES = {"large": 36, "medium": 30, "small": 24, "tiny": 20}
 MARK_SIZE_NAMES = {"large": "大", "medium": "中", "small": "小", "tiny": "特小"}
-# Where the em box of a glyph sits inside an exact line, measured (LibreOffice 7.4):
-# the em box's top is this many twips below the line's top.
-MARK_EM_OFFSET = -22
-BODY_EM_OFFSET = 0  # the red line was measured 3.95 mm under the 发文字号 without correction
+# Where the em box of a glyph sits inside an exact line (twips below the line's top),
+# measured from the baseline on both our engine and LibreOffice 7.4, which agree to
+# 0.02 mm: the ideographic em box spans 0.88 em above the baseline, 0.12 below.
+MARK_EM_OFFSET = 64
+# The 信函 标志's em box top lands this many twips below the header distance.
+LETTER_MARK_EM_OFFSET = 54
+# …and its upper double line 4 mm under the 标志's em box (measured 3.44 mm at 0).
+LETTER_RULE_EM_OFFSET = 32
+BODY_EM_OFFSET = 41  # puts the red line 4 mm under the 发文字号's em box (measured 3.27 mm at 0)
 
 
 def _mark_line(size: float) -> int:
@@ -502,14 +507,14 @@ def make_letter(out: Path) -> None:
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     # header: 标志 top edge 30 mm below the page top, double line 4 mm under the 标志
-    section.header_distance = Mm(30)
+    section.header_distance = Twips(tw(30) - LETTER_MARK_EM_OFFSET)
     header = section.first_page_header
     header.is_linked_to_previous = False
     hp = header.paragraphs[0]
     hp.style = doc.styles["信函标志"]
     hp.add_run("{{ issuer_marks[0] }}")
     gap = header.add_paragraph(style=doc.styles["版头空白"])
-    mt._set(gap._p.get_or_add_pPr(), "w:spacing", line=str(tw(4) - (MARK_LINE - MARK_PT * 20)),
+    mt._set(gap._p.get_or_add_pPr(), "w:spacing", line=str(tw(4) - (MARK_LINE - MARK_PT * 20) + LETTER_RULE_EM_OFFSET),
             lineRule="exact", before="0", after="0")
     mt._reorder_ppr(gap._p.pPr)
     header.add_paragraph(style=doc.styles["信函上双线"])
