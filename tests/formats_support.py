@@ -52,7 +52,7 @@ def text_lines(page) -> list[Line]:
         baseline = page.height - ch["matrix"][5]
         rows.setdefault(round(baseline, 0), []).append(ch)
     out = []
-    for baseline, chars in sorted(rows.items()):
+    for _row, chars in sorted(rows.items()):
         chars.sort(key=lambda c: c["x0"])
         size = chars[0]["size"]
         base = page.height - chars[0]["matrix"][5]
