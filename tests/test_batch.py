@@ -8,8 +8,10 @@ half-written file is left, what the user was told, and the exit code.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -232,6 +234,23 @@ def test_on_done_reports_every_file_once(mixed: Path, tmp_path: Path) -> None:
     assert sorted(name for name, *_ in seen) == sorted(i.data.name for i in items)
     assert [done for _, _, done, _ in seen] == list(range(1, 7))
     assert {total for *_, total in seen} == {6}
+
+
+def test_interrupted_batch_writes_nothing_and_stops_its_workers(mixed: Path, tmp_path: Path,
+                                                                monkeypatch) -> None:
+    staging = tmp_path / "tmp"
+    staging.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(staging))  # where build_many stages its work
+
+    def interrupt(_item, done: int, _total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_many([mixed], jobs=2, out_dir=tmp_path / "out", pdf=False, on_done=interrupt)
+    assert multiprocessing.active_children() == []  # workers ended, not left running
+    assert not (tmp_path / "out").exists()
+    assert list(staging.iterdir()) == []
 
 
 # -- worker processes that die -----------------------------------------------

@@ -28,6 +28,7 @@ How a batch runs:
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -280,11 +281,28 @@ def run_tasks(func: Callable[[Any], Any], tasks: Sequence[Any], *, jobs: int,
     return [results[i] for i in range(len(tasks))]
 
 
+def _worker_init(initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    """In each worker: leave Ctrl-C to the parent (which stops the workers), then warm up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes now (on an interruption)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() drops it
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
 def _run_pool(func, tasks, indices, jobs, finish, context, initializer, initargs) -> list[int]:
     """Run the given tasks in one pool; return the indices left unfinished by a crash."""
     indices = list(indices)
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(indices))), mp_context=context,
-                               initializer=initializer, initargs=initargs)
+                               initializer=_worker_init, initargs=(initializer, initargs))
     unfinished: list[int] = []
     try:
         futures: dict[Future, int] = {pool.submit(func, tasks[i]): i for i in indices}
@@ -297,7 +315,7 @@ def _run_pool(func, tasks, indices, jobs, finish, context, initializer, initargs
                 continue
             finish(index, value)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_workers(pool)
         raise
     pool.shutdown(wait=True)
     return sorted(unfinished)
