@@ -253,6 +253,32 @@ def test_interrupted_batch_writes_nothing_and_stops_its_workers(mixed: Path, tmp
     assert list(staging.iterdir()) == []
 
 
+def test_terminal_progress_and_table_show_names_literally(tmp_path: Path) -> None:
+    """The rich reporter (used when stdout is a terminal), on a recording terminal console."""
+    from rich.console import Console  # noqa: PLC0415
+
+    from docgen.commands.build import RichReporter  # noqa: PLC0415
+
+    data = tmp_path / "[red]区"
+    data.mkdir()
+    variant(data, "[bold]好.yaml", "好报告")
+    (data / "坏[1].yaml").write_text("meta: [\n", encoding="utf-8")
+    console = Console(record=True, force_terminal=True, width=200)
+    reporter = RichReporter(console)
+    reporter.start(2, 2)
+    try:
+        items = build_many([data], jobs=2, out_dir=tmp_path / "out", pdf=False,
+                           on_done=reporter.done)
+    finally:
+        reporter.stop()
+    reporter.table(items, 1.0, 2)
+    text = console.export_text()
+    assert "[bold]好.yaml" in text and "坏[1].yaml" in text
+    assert "2/2" in text
+    assert "生成结果" in text and "成功" in text and "第 2 行第 1 列：YAML 语法错误" in text
+    assert "共 2 个文件：成功 1 个，失败 1 个" in text
+
+
 # -- worker processes that die -----------------------------------------------
 
 

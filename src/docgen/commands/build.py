@@ -79,7 +79,7 @@ def progress_line(item: BatchItem, done: int, total: int) -> str:
     width = len(str(total))
     if item.ok:
         return f"[{done:>{width}}/{total}] 完成 {item.data}（{item.seconds:.2f} 秒）"
-    return f"[{done:>{width}}/{total}] 失败 {item.data}：{item.reason}"
+    return f"[{done:>{width}}/{total}] 失败 {item.data}：{short_reason(item)}"
 
 
 def summary_rows(items: Sequence[BatchItem]) -> list[tuple[str, str, str, str]]:
@@ -146,7 +146,7 @@ class RichReporter:
     this process while worker processes are forked.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, console=None) -> None:
         from rich.console import Console  # noqa: PLC0415
         from rich.progress import (  # noqa: PLC0415
             BarColumn,
@@ -156,7 +156,7 @@ class RichReporter:
             TimeElapsedColumn,
         )
 
-        self.console = Console()
+        self.console = console or Console()
         self.progress = Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("已用"), TimeElapsedColumn(),
                                  TextColumn("{task.fields[last]}"),
@@ -164,22 +164,25 @@ class RichReporter:
         self.task = None
 
     def start(self, total: int, jobs: int) -> None:
-        self.console.print(f"开始生成 {total} 个文件（{jobs} 个进程）……")
+        self.console.print(f"开始生成 {total} 个文件（{jobs} 个进程）……", highlight=False)
         self.progress.start()
         self.task = self.progress.add_task("build", total=total, last="")
         self.progress.refresh()
 
     def done(self, item: BatchItem, done: int, total: int) -> None:
+        from rich.markup import escape  # noqa: PLC0415
+
         if not item.ok:
-            self.progress.console.print(f"[red]失败[/] {item.data}：{item.reason}", markup=True,
-                                        highlight=False)
-        self.progress.update(self.task, completed=done, last=item.data.name)
+            self.progress.console.print(f"[red]失败[/] {escape(f'{item.data}：{short_reason(item)}')}",
+                                        markup=True, highlight=False)
+        self.progress.update(self.task, completed=done, last=escape(item.data.name))
         self.progress.refresh()
 
     def stop(self) -> None:
         self.progress.stop()
 
     def table(self, items: Sequence[BatchItem], seconds: float, jobs: int) -> None:
+        from rich.markup import escape  # noqa: PLC0415
         from rich.table import Table  # noqa: PLC0415
 
         table = Table(title="生成结果", show_lines=False)
@@ -187,7 +190,7 @@ class RichReporter:
             table.add_column(column, overflow="fold")
         for name, status, took, detail in summary_rows(items):
             style = "green" if status == "成功" else "red"
-            table.add_row(name, f"[{style}]{status}[/]", took, detail)
+            table.add_row(escape(name), f"[{style}]{status}[/]", took, escape(detail))
         self.console.print(table)
         self.console.print(totals_line(items, seconds, jobs), highlight=False, soft_wrap=True)
 
