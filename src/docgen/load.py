@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -100,6 +101,15 @@ def text_environment() -> BoundedSandbox:
     return BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
+_TEXT_ENVIRONMENT = text_environment()
+
+
+@functools.lru_cache(maxsize=8192)
+def _compiled_text(text: str):
+    """Data text compiled once per process: yearly files share most of their wording."""
+    return _TEXT_ENVIRONMENT.from_string(text)
+
+
 class _Collector:
     """Gathers every problem so the user sees them all at once."""
 
@@ -166,7 +176,6 @@ class _TextFiller:
 
     def __init__(self, c: _Collector, context: dict[str, Any], failed: frozenset[str] = frozenset()):
         self.c = c
-        self.env = text_environment()
         self.context = context
         self.failed = failed  # declared figures whose own error is already reported
 
@@ -175,7 +184,7 @@ class _TextFiller:
         if "{" not in text:
             return text
         try:
-            return self.env.from_string(text).render(self.context)
+            return _compiled_text(text).render(self.context)
         except UndefinedError as exc:
             m = _UNDEFINED_NAME.search(str(exc))
             name = (m[1] or m[2]) if m else ""

@@ -10,8 +10,10 @@ paragraph that failed.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -26,7 +28,7 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from docgen.errors import Location, TemplateError
+from docgen.errors import DocgenError, Location, TemplateError
 from docgen.model import Document
 from docgen.numbering import Block
 from docgen.safety import BoundedSandbox, check_docx
@@ -173,15 +175,39 @@ def check_tags_balanced(path: Path) -> None:
                                 fix="每个 {{ 要有对应的 }}，每个 {% 要有对应的 %}，且在同一段内。")
 
 
+@functools.lru_cache(maxsize=32)
+def _checked_template(path: str, mtime_ns: int, size: int) -> bytes:
+    """The template's bytes, checked once per process and version of the file.
+
+    Reading the bytes once also keeps a batch consistent when someone saves the
+    template while it runs.
+    """
+    data = Path(path).read_bytes()
+    with tempfile.TemporaryDirectory(prefix="docgen-tpl-") as tmp:
+        staged = Path(tmp) / Path(path).name
+        staged.write_bytes(data)
+        try:
+            check_docx(staged)
+        except DocgenError as exc:  # name the user's file, not the staged copy
+            raise type(exc)(exc.message, location=Location(file=path, path=exc.location.path),
+                            fix=exc.fix) from exc
+    return data
+
+
+def _checked_template_bytes(template: Path) -> bytes:
+    stat = template.stat()
+    return _checked_template(str(template), stat.st_mtime_ns, stat.st_size)
+
+
 def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> bytes:
     """Render ``template`` with the document; return the .docx bytes."""
     if not template.exists():
         raise TemplateError("找不到模板文件。", location=Location(file=str(template)),
                             fix="检查模板名称或 --template 路径；可用 docgen templates 查看已有模板。")
-    check_docx(template)
+    source = _checked_template_bytes(template)
     check_tags_balanced(template)
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = DocxTemplate(io.BytesIO(source))
         tpl.init_docx()
     except Exception as exc:  # noqa: BLE001 - any failure to open is the template's fault
         raise TemplateError(f"模板无法打开（{type(exc).__name__}）。",

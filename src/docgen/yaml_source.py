@@ -20,6 +20,8 @@ from docgen.errors import DataError, Location
 from docgen.safety import check_yaml_limits
 
 PathKey = tuple[str | int, ...]
+# libyaml composes ~15× faster and gives the same marks (line, column)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def format_path(path: PathKey) -> str:
@@ -88,7 +90,7 @@ def read_source(path: Path) -> SourceTree:
     except UnicodeDecodeError as exc:
         raise DataError("文件不是 UTF-8 编码。", location=Location(file=where),
                         fix="用记事本或 WPS 将文件另存为 UTF-8 编码。") from exc
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         check_yaml_limits(text, where=where)  # alias bombs and deep nesting, before expanding
         root = loader.get_single_node()
