@@ -216,3 +216,10 @@ def test_previous_year_with_its_own_growth_figures(tmp_path: Path) -> None:
         "本年共办理{{ figures.件数 }}件。", "本年共办理{{ figures.件数 }}件，比上年{{ figures.增幅 }}。")
     document = load_document(write(tmp_path, this_year, "2023.yaml")).document
     assert document.body[0].text == "本年共办理12件，比上年增长20.0%。"
+
+
+@pytest.mark.parametrize("written", ['"2024-03-01"', "2024年3月1日", "'2024-3-1'"])
+def test_date_forms_accepted(written: str, tmp_path: Path) -> None:
+    """The fix text says “写成 2023-03-13”: quoted, it must work too."""
+    document = load_document(write(tmp_path, GOOD.replace("date: 2024-03-01", f"date: {written}"))).document
+    assert (document.meta.date.year, document.meta.date.month, document.meta.date.day) == (2024, 3, 1)

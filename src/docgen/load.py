@@ -87,6 +87,7 @@ HEADING_KEYS = {"heading", "level", "text", "body"}
 ENUM_KEYS = {"enumerate", "inline"}
 
 _DATE_CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")  # also when quoted
 _UNDEFINED_NAME = re.compile(r"(?:attribute|key) '([^']+)'|'([^']+)' is undefined")
 
 
@@ -154,7 +155,7 @@ def _as_date(c: _Collector, value: Any, path: PathKey, what: str) -> _dt.date | 
         return value.date()
     if isinstance(value, _dt.date):
         return value
-    if isinstance(value, str) and (m := _DATE_CN.match(value)):
+    if isinstance(value, str) and (m := _DATE_CN.match(value) or _DATE_ISO.match(value)):
         try:
             return _dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:

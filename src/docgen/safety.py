@@ -624,8 +624,17 @@ def check_yaml_limits(text: str, *, where: str, max_nodes: int = 200_000, max_de
                     anchors[frame.anchor] = frame.size + 1
                 if stack:
                     stack[-1].size += frame.size
-    except yaml.YAMLError:
-        return
+    except yaml.YAMLError as exc:
+        # PyYAML ≥ 6.0.4 stops very deep flow collections ([[[[…) itself, possibly
+        # before the events reach our own depth count: that is the same refusal.
+        if "nesting depth" in str(exc):
+            mark = getattr(exc, "problem_mark", None)
+            inside = path() or (stack[-1].last_key if stack and stack[-1].is_mapping else None)
+            raise _unsafe(f"数据嵌套过深（超过 {max_depth} 层）", where,
+                          "检查缩进或方括号、花括号是否配对；正文标题最多嵌套四层",
+                          line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None, path=inside) from exc
+        return  # other syntax errors are the loader's to report, with its own fix
 
 
 # --------------------------------------------------------------------------
