@@ -192,10 +192,57 @@ def define_styles(doc) -> None:
         _run_props(style.element, font=font, size_pt=BODY_PT)
         _reorder_rpr(style.element.rPr)
 
+    define_table_styles(doc)
+
     page = _style(doc, "GwPageNumber", "页码", base=None)
     _run_props(page.element, font=SONG_FONT, size_pt=14, spacing=None)
     _para_props(page.element, line=None, first_chars=0)
     _reorder_rpr(page.element.rPr)
+
+
+TABLE_RULE_SZ = 4  # eighths of a point: 0.5 pt rules in body tables
+TABLE_CELL_MARGIN = 108  # twips left and right of the cell text (Word's default)
+
+
+def define_table_styles(doc) -> None:
+    """Body tables: table style 公文表格 (rules and cell margins) and its paragraph styles.
+
+    Cells use the body's font at the body's size (3号仿宋, header 3号黑体),
+    centred, single line spacing off the grid; the caption (表格标题) is 3号黑体,
+    centred, kept with the table.  docgen.elements.body_table builds the tables.
+    """
+    table = _style(doc, "GwTable", "公文表格", kind=WD_STYLE_TYPE.TABLE)
+    tbl_pr = OxmlElement("w:tblPr")
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), "center")
+    tbl_pr.append(jc)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", TABLE_RULE_SZ), ("space", 0), ("color", "000000")):
+            el.set(qn(f"w:{key}"), str(value))
+        borders.append(el)
+    tbl_pr.append(borders)
+    mar = OxmlElement("w:tblCellMar")
+    for side, width in (("top", 40), ("left", TABLE_CELL_MARGIN), ("bottom", 40),
+                        ("right", TABLE_CELL_MARGIN)):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(width))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr.append(mar)
+    table.element.append(tbl_pr)
+    for style_id, name, font, jc_val, extra in (
+            ("GwTableCaption", "表格标题", HEI_FONT, "center", {"keep_next": True}),
+            ("GwBodyTableHead", "正文表格表头", HEI_FONT, "center", {"line": None}),
+            ("GwBodyTableText", "正文表格文字", BODY_FONT, "center", {"line": None})):
+        style = _style(doc, style_id, name, base="公文正文")
+        _run_props(style.element, font=font, size_pt=BODY_PT)
+        ppr = _para_props(style.element, jc=jc_val, first_chars=0, **extra)
+        if style_id != "GwTableCaption":
+            _set(ppr, "w:snapToGrid", val="0")
+        _reorder_ppr(ppr)
+        _reorder_rpr(style.element.rPr)
 
 
 def setup_page(doc) -> None:
@@ -294,6 +341,11 @@ def body_loop(doc) -> None:
     for level in (1, 2, 3, 4):
         _paragraph(doc, f'{{%p elif b.kind == "run_in" and b.level == {level} %}}', "公文正文")
         _run_in(doc, level)
+    _paragraph(doc, '{%p elif b.kind == "table" %}', "公文正文")
+    _paragraph(doc, "{%p if b.heading %}", "表格标题")
+    _paragraph(doc, "{{ b.heading }}", "表格标题")
+    _paragraph(doc, "{%p endif %}", "表格标题")
+    _paragraph(doc, "{{ b.text }}", "公文正文")  # replaced by the table (elements.body_table)
     _paragraph(doc, '{%p elif b.kind == "enumeration" %}', "公文正文")
     _paragraph(doc, "{{ b.number }}{{ b.text }}", "公文正文")
     _paragraph(doc, "{%p else %}", "公文正文")

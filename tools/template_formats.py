@@ -174,9 +174,14 @@ def define_format_styles(doc) -> None:
     nxt = S(doc, "GwAttachNoteNext", "附件说明（续）", first_chars=0)
     _ind(nxt, left=6 * mt.CHAR_TWIPS, hanging=mt.CHAR_TWIPS, leftChars=600, hangingChars=100)
     # with a seal: the date four characters from the right, the signature centred over it
-    S(doc, "GwSealSignature", "发文机关署名（加盖印章）", jc="right", first_chars=0, right_chars=4)
+    # the 署名 stays on the page of its date (and the seal with them)
+    S(doc, "GwSealSignature", "发文机关署名（加盖印章）", jc="right", first_chars=0, right_chars=4,
+      keep_next=True)
     S(doc, "GwSealDate", "成文日期（加盖印章）", jc="right", first_chars=0, right_chars=4)
     S(doc, "GwSignatureNext", "发文机关署名（联合）", jc="right", first_chars=0, right_chars=2)
+    # several issuers with seals: docgen.elements.joint_seal puts the names side by side
+    S(doc, "GwJointSealSignature", "发文机关署名（联合加盖印章）", jc="left", first_chars=0,
+      keep_next=True)
     S(doc, "GwSignerTitle", "签署人职务", jc="right", first_chars=0, right_chars=4, before=2 * LINE)
     S(doc, "GwMinutesList", "出席名单", first_chars=0)
     _ind(doc.styles.get_by_id("GwMinutesList", WD_STYLE_TYPE.PARAGRAPH),
@@ -358,12 +363,27 @@ def attachment_notes(doc) -> None:
     _p(doc, "{%p endfor %}", "公文正文")
 
 
+def _seal_room(doc) -> None:
+    """Two blank lines above a sealed 署名 for the seal, kept on the 署名's page."""
+    for _ in range(2):
+        p = _p(doc, "", "公文正文")
+        mt._set(p._p.get_or_add_pPr(), "w:keepNext")
+        mt._reorder_ppr(p._p.pPr)
+
+
 def signature(doc) -> None:
     """署名 and 成文日期: with a seal (date 4 characters in, two blank lines above the
-    署名 for the seal) or without (each issuer on its own line, date centred under it)."""
-    _p(doc, "{%p if has_seal %}", "公文正文")
-    _p(doc, "", "公文正文")
-    _p(doc, "", "公文正文")
+    署名 for the seal) or without (each issuer on its own line, date centred under it).
+    Several issuers with a seal each: one paragraph per issuer, arranged side by side
+    with the seals by docgen.elements.joint_seal, the date under the last."""
+    _p(doc, "{%p if joint_seals %}", "公文正文")
+    _seal_room(doc)
+    _p(doc, "{%p for name in issuers %}", "公文正文")
+    _p(doc, "{{ name }}", "发文机关署名（联合加盖印章）")
+    _p(doc, "{%p endfor %}", "公文正文")
+    _p(doc, "{{ date_text }}", "成文日期（加盖印章）")
+    _p(doc, "{%p elif has_seal %}", "公文正文")
+    _seal_room(doc)
     _p(doc, "{{ meta.issuer }}", "发文机关署名（加盖印章）")
     _p(doc, "{{ date_text }}", "成文日期（加盖印章）")
     _p(doc, "{%p else %}", "公文正文")

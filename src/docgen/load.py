@@ -28,6 +28,7 @@ from docgen.model import (
     Node,
     NumberingRules,
     Paragraph,
+    Table,
 )
 from docgen.safety import BoundedSandbox, clean_text
 from docgen.yaml_source import PathKey, SourceTree, read_source
@@ -85,6 +86,10 @@ ATTACHMENT_KEYS = {"name": "附件名称", "body": "附件正文（段落列表�
 NUMBERING_KEYS = {"continue", "formats", "enumeration"}
 HEADING_KEYS = {"heading", "level", "text", "body"}
 ENUM_KEYS = {"enumerate", "inline"}
+TABLE_KEYS = {"caption": "表题（可选）", "header": "表头（单元格列表）",
+              "rows": "数据行（行的列表）", "widths": "相对列宽（可选，数字列表）"}
+TABLE_FIX = ("正文表格写成 table: {caption: 表题, header: [项目, 件数], rows: [[驳回, 3], …]}，"
+             "每行的格数与表头相同，空格写 \"\"。")
 
 _DATE_CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")  # also when quoted
@@ -228,7 +233,7 @@ def _build_node(c: _Collector, fill: _TextFiller, item: Any, p: PathKey,
         return Paragraph(fill(str(item), p), c.source.locate(p))
     if not isinstance(item, dict):
         c.error(p, "正文中的这一项无法识别。",
-                fix="正文每项是一段文字，或 heading:（标题）、text:（段落）、enumerate:（列举）。")
+                fix="正文每项是一段文字，或 heading:（标题）、text:（段落）、enumerate:（列举）、table:（表格）。")
         return None
     if "heading" in item:
         _check_keys(c, item, HEADING_KEYS, p, "标题")
@@ -273,14 +278,86 @@ def _build_node(c: _Collector, fill: _TextFiller, item: Any, p: PathKey,
             c.error((*p, "inline"), "inline 只能写 true 或 false。", fix="写 inline: true 合为一段。")
             inline = False
         return Enumeration(tuple(texts), inline, c.source.locate(p))
+    if "table" in item:
+        _check_keys(c, item, {"table"}, p, "正文表格")
+        return _build_table(c, fill, item["table"], (*p, "table"))
     if "text" in item:
         _check_keys(c, item, {"text"}, p, "段落")
         t = _as_text(c, item["text"], (*p, "text"), "段落（text）")
         return Paragraph(fill(t, (*p, "text")), c.source.locate(p)) if t is not None else None
     keys = "、".join(map(str, item)) or "（空）"
     c.error(p, f"正文中的这一项（键：{keys}）无法识别。",
-            fix="正文每项是一段文字，或含 heading:（标题）、text:（段落）、enumerate:（列举）之一。")
+            fix="正文每项是一段文字，或含 heading:（标题）、text:（段落）、enumerate:（列举）、"
+                "table:（表格）之一。")
     return None
+
+
+def _table_cell(c: _Collector, fill: _TextFiller, value: Any, path: PathKey) -> str:
+    """One cell: text or a number (figures filled in); an empty value is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = _as_text(c, value, path, "表格单元格")
+    return fill(text, path) if text is not None else ""
+
+
+def _table_row(c: _Collector, fill: _TextFiller, raw: Any, path: PathKey,
+               what: str) -> tuple[str, ...] | None:
+    if not isinstance(raw, list) or not raw:
+        c.error(path, f"{what}应当是非空的单元格列表，如 [驳回, 3, 12%]。", fix=TABLE_FIX)
+        return None
+    return tuple(_table_cell(c, fill, cell, (*path, j)) for j, cell in enumerate(raw))
+
+
+def _table_widths(c: _Collector, raw: Any, path: PathKey, columns: int) -> tuple[float, ...]:
+    numbers = isinstance(raw, list) and all(
+        isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in raw)
+    if not numbers:
+        c.error(path, f"相对列宽（widths）应当是正数的列表，这里是 {raw!r}。",
+                fix=f"每列写一个数字，如 widths: {[3] + [1] * max(columns - 1, 0)}；不写则各列等宽。")
+        return ()
+    if len(raw) != columns:
+        c.error(path, f"相对列宽（widths）有 {len(raw)} 个，表头有 {columns} 列。",
+                fix="每列写一个数字，个数与表头的格数相同；不写则各列等宽。")
+        return ()
+    return tuple(float(x) for x in raw)
+
+
+def _build_table(c: _Collector, fill: _TextFiller, raw: Any, p: PathKey) -> Table | None:
+    """A body ``table:``: validated, every cell's figure references filled in."""
+    if not isinstance(raw, dict):
+        c.error(p, "正文表格（table）应当是映射，包含 header（表头）和 rows（数据行）。", fix=TABLE_FIX)
+        return None
+    _check_keys(c, raw, TABLE_KEYS, p, "正文表格")
+    errors = len(c.errors)
+    for key in ("header", "rows"):
+        if key not in raw:
+            c.error(p, f"正文表格缺少 {key}（{TABLE_KEYS[key]}）。", fix=TABLE_FIX)
+    header = _table_row(c, fill, raw["header"], (*p, "header"), "表头（header）") \
+        if "header" in raw else None
+    rows: list[tuple[str, ...]] = []
+    raw_rows = raw.get("rows")
+    if "rows" in raw and (not isinstance(raw_rows, list) or not raw_rows):
+        c.error((*p, "rows"), "数据行（rows）应当是非空的行列表，每行以 “- ” 开头。", fix=TABLE_FIX)
+    elif isinstance(raw_rows, list):
+        for i, raw_row in enumerate(raw_rows):
+            row = _table_row(c, fill, raw_row, (*p, "rows", i), f"表格第 {i + 1} 行")
+            if row is None:
+                continue
+            if header is not None and len(row) != len(header):
+                c.error((*p, "rows", i), f"表格第 {i + 1} 行有 {len(row)} 格，表头有 {len(header)} 格。",
+                        fix="每行的格数与表头相同；空格写 \"\"。")
+            rows.append(row)
+    caption = None
+    if raw.get("caption") is not None:
+        text = _as_text(c, raw["caption"], (*p, "caption"), "表题（caption）")
+        caption = fill(text.strip(), (*p, "caption")) if text is not None else None
+    widths = _table_widths(c, raw["widths"], (*p, "widths"), len(header)) \
+        if raw.get("widths") is not None and header is not None else ()
+    if len(c.errors) > errors or header is None:
+        return None
+    return Table(header, tuple(rows), caption or None, widths, c.source.locate(p))
 
 
 def _build_numbering(c: _Collector, raw: Any) -> NumberingRules:
@@ -367,7 +444,20 @@ def _meta_copy_number(c: _Collector, value: Any, path: PathKey, what: str) -> st
     return text.zfill(6)
 
 
-def _meta_seal(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
+def _meta_seal(c: _Collector, value: Any, path: PathKey, what: str) -> dict[str, Any]:
+    """``seal: 印章.png`` or, for several issuers, ``seal: [主办.png, 联合.png]``."""
+    if isinstance(value, list):
+        if not value:
+            c.error(path, f"{what}是空的列表。", fix="写印章图片的文件名；联合行文每个机关一个，主办机关在前。")
+            return {}
+        found = [_seal_picture(c, item, (*path, i), what) for i, item in enumerate(value)]
+        seals = tuple(x for x in found if x is not None)
+        return {"seal": seals[0], "seals": seals} if len(seals) == len(value) else {}
+    one = _seal_picture(c, value, path, what)
+    return {"seal": one, "seals": (one,)} if one is not None else {}
+
+
+def _seal_picture(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
     from docgen.safety import check_image  # noqa: PLC0415
 
     text = _as_text(c, value, path, what)
@@ -472,12 +562,17 @@ def _build_meta(c: _Collector, raw: Any) -> dict[str, Any] | None:
                 c.error(path, f"缺少{what}。", fix=f"在 meta 下增加一行 {key}: …")
             continue
         value = readers[kind](c, raw[key], (*path, key), what)
-        if kind == "issuers":
+        if kind in ("issuers", "seal"):
             values.update(value)
         elif value is not None:
             values[key] = value
     if "issuer_mark" not in values and values.get("issuers"):
         values["issuer_mark"] = values["issuers"]
+    seals, issuers = values.get("seals", ()), values.get("issuers", ())
+    if len(seals) > 1 and issuers and len(seals) != len(issuers):
+        c.error((*path, "seal"), f"印章图片有 {len(seals)} 个，发文机关有 {len(issuers)} 个。",
+                fix="联合行文每个发文机关一个印章，按 issuer 的顺序排列（主办机关在前）；"
+                    "只盖主办机关印章时写一个文件名。")
     return values
 
 

@@ -61,7 +61,8 @@ class Meta:
     issuer_mark: tuple[str, ...] = ()  # 发文机关标志, one per issuer (host first)
     with_wenjian: bool = True  # 标志 followed by “文件”
     signer_title: str | None = None  # 命令: 签署人职务, e.g. 县长
-    seal: str | None = None  # 印章 picture (absolute path of a PNG/JPEG)
+    seal: str | None = None  # 印章 picture (absolute path of a PNG/JPEG); the first of ``seals``
+    seals: tuple[str, ...] = ()  # one 印章 per issuer (host first) when several issuers seal
     order_number: str | None = None  # 令号: 第12号
     attendees: tuple[str, ...] = ()  # 纪要: 出席
     absent: tuple[str, ...] = ()  # 纪要: 请假
@@ -100,7 +101,22 @@ class Heading:
         return self.text is not None
 
 
-Node = Paragraph | Enumeration | Heading
+@dataclass(frozen=True)
+class Table:
+    """A table in the body: optional caption, a header row, data rows, column widths.
+
+    Every row has as many cells as ``header``; ``widths`` are relative column
+    widths (empty: equal columns) that the renderer scales to the text block.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str | None = None
+    widths: tuple[float, ...] = ()
+    location: Location = field(default_factory=Location)
+
+
+Node = Paragraph | Enumeration | Heading | Table
 
 
 @dataclass(frozen=True)

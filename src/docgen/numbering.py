@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docgen.model import Enumeration, Heading, Node, NumberingRules, Paragraph
+from docgen.model import Enumeration, Heading, Node, NumberingRules, Paragraph, Table
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"))
@@ -55,9 +55,13 @@ class Block:
     """One paragraph of the numbered body, as the template sees it.
 
     kind: "heading" (standalone), "run_in" (heading sentence + text in one
-    paragraph), "paragraph" or "enumeration".  ``number`` is the computed
-    label ("" for plain paragraphs); ``heading`` the heading sentence;
+    paragraph), "paragraph", "enumeration" or "table".  ``number`` is the
+    computed label ("" for plain paragraphs); ``heading`` the heading sentence;
     ``text`` the body text that follows it (or the paragraph's text).
+
+    A "table" block carries the ``model.Table`` in ``table``, its caption in
+    ``heading`` and in ``text`` the marker (``table_marker``) of the paragraph
+    that ``elements.body_table`` replaces with the real Word table.
     """
 
     kind: str
@@ -65,11 +69,17 @@ class Block:
     number: str
     heading: str
     text: str
+    table: Table | None = None
 
     @property
     def label(self) -> str:
         """Number and heading as printed: "一、工作成效"."""
         return f"{self.number}{self.heading}"
+
+
+def table_marker(n: int) -> str:
+    """Text of the placeholder paragraph of the ``n``-th body table (1-based)."""
+    return f"〔docgen表格{n}〕"
 
 
 class _Counters:
@@ -109,7 +119,10 @@ def number_blocks(body: Sequence[Node], rules: NumberingRules) -> list[Block]:
                 kind = "run_in" if node.run_in else "heading"
                 blocks.append(Block(kind, node.level, number, node.title, node.text or ""))
                 walk(node.children)
-            else:  # pragma: no cover - the loader only builds the three kinds
+            elif isinstance(node, Table):
+                tables = sum(b.kind == "table" for b in blocks) + 1
+                blocks.append(Block("table", 0, "", node.caption or "", table_marker(tables), node))
+            else:  # pragma: no cover - the loader only builds these kinds
                 raise TypeError(f"unknown node {node!r}")
 
     walk(body)

@@ -105,6 +105,7 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
         else "",
         "issuers": list(meta.issuers or (meta.issuer,)),
         "has_seal": meta.seal is not None,
+        "joint_seals": len(meta.seals) > 1,
         "attachment_notes": _attachment_notes(names) if names else [],
         "attachment_pages": _attachment_pages(meta.attachments),
         "print_date_text": f"{date_text(meta.print_date)}印发" if meta.print_date else "",
@@ -206,6 +207,8 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
                             fix="检查模板名称或 --template 路径；可用 docgen templates 查看已有模板。")
     source = _checked_template_bytes(template)
     check_tags_balanced(template)
+    from docgen.elements.body_table import insert_body_tables  # noqa: PLC0415
+
     try:
         tpl = DocxTemplate(io.BytesIO(source))
         tpl.init_docx()
@@ -240,6 +243,7 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
                             location=Location(file=str(template)),
                             fix="{%p %} 标签必须单独占一段；不要把标签放在表格或文本框的一部分里。") from exc
     align_signature(tpl.docx)
+    insert_body_tables(tpl.docx, [b.table for b in blocks if b.kind == "table" and b.table])
     buffer = io.BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()

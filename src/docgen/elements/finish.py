@@ -2,7 +2,7 @@
 
 ``finish(docx, document)`` evens the column widths of tables whose columns
 docxtpl repeated, places the seal (``seal.place_seal``) when the data names
-one, and settles the 版记 on an even last page (``even_pages.settle_record``)
+one — or the seals of several issuers (``joint_seal.place_joint_seals``) — and settles the 版记 on an even last page (``even_pages.settle_record``)
 using a layout engine: LibreOffice when installed, else docgen's own engine
 when it can lay out, else nothing (with a warning).  Returns the new bytes and
 the warnings.
@@ -18,6 +18,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from docgen.elements.even_pages import Measure, _record_table, settle_record
+from docgen.elements.joint_seal import place_joint_seals
 from docgen.elements.seal import place_seal
 from docgen.errors import DocgenWarning
 from docgen.model import Document
@@ -81,7 +82,9 @@ def finish(docx: bytes, document: Document, *,
     """Seal, table grids and the 版记 page for a rendered .docx (see module doc)."""
     warnings: list[DocgenWarning] = []
     docx = even_table_grids(docx)
-    if document.meta.seal:
+    if len(document.meta.seals) > 1:
+        docx = place_joint_seals(docx, document.meta.seals)
+    elif document.meta.seal:
         docx = place_seal(docx, document.meta.seal)
     if has_record(docx):
         measure = measure or libreoffice_measure()
