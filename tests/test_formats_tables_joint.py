@@ -14,7 +14,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from formats_support import LEFT_MM, MM, RIGHT_MM, TEXT_TOP_MM, build_sample, find, open_pdf, red, text_lines
+from formats_support import (
+    LEFT_MM,
+    MM,
+    RIGHT_MM,
+    TEXT_TOP_MM,
+    build_sample,
+    find,
+    open_pdf,
+    red,
+    text_lines,
+)
 from lxml import etree
 
 from docgen.build import build, find_template, render
