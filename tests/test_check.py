@@ -437,3 +437,20 @@ def test_command_reports_unreadable_file(tmp_path, capsys):
     assert run_command(str(tmp_path / "无.yaml")) == 2
     err = capsys.readouterr().err
     assert "找不到数据文件" in err and "修改方法" in err
+
+
+def test_table_cells_are_not_paragraphs(tmp_path: Path) -> None:
+    """Cells and captions of a body table need no closing 。; their punctuation is still checked."""
+    data = tmp_path / "t.yaml"
+    data.write_text(
+        "body:\n"
+        "  - table:\n"
+        "      caption: 情况表\n"
+        "      header: [项目, 件数]\n"
+        "      rows:\n"
+        "        - [驳回, 28]\n"
+        "        - [\"维持,撤回\", 25]\n", encoding="utf-8")
+    findings = check_file(data)
+    assert not [f for f in findings if f.rule == "end-punctuation"]
+    assert [(f.rule, f.location.path) for f in findings] == [
+        ("halfwidth-punctuation", "body[0].table.rows[1][0]")]

@@ -657,8 +657,8 @@ def _scalar_issues(scalar: Scalar) -> list[Issue]:
     if scalar.path == ("meta", "date"):
         return []                     # reported by _date_findings
     issues = proofread_text(scalar.value, body=scalar.body)
-    if scalar.body and scalar.path[-1] != "heading":
-        issues += end_punctuation(scalar.value)
+    if scalar.body and scalar.path[-1] != "heading" and "table" not in scalar.path:
+        issues += end_punctuation(scalar.value)  # table cells and captions are not sentences
     return issues
 
 
