@@ -656,6 +656,8 @@ def _scalar_issues(scalar: Scalar) -> list[Issue]:
         return check_doc_number(scalar.value)
     if scalar.path == ("meta", "date"):
         return []                     # reported by _date_findings
+    if scalar.path[:2] == ("meta", "seal") or scalar.path[:1] == ("previous",):
+        return []                     # file names, not prose
     issues = proofread_text(scalar.value, body=scalar.body)
     if scalar.body and scalar.path[-1] != "heading" and "table" not in scalar.path:
         issues += end_punctuation(scalar.value)  # table cells and captions are not sentences
