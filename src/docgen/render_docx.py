@@ -33,6 +33,8 @@ from docgen.model import Document
 from docgen.numbering import Block
 from docgen.safety import BoundedSandbox, check_docx
 
+BODY_CHAR_PT = 16.0  # one 3号 character: the unit of *Chars indents
+
 
 def date_text(value) -> str:
     """成文日期 in the standard's form: 2023年3月13日 (no leading zeros)."""
@@ -271,7 +273,8 @@ def _right_indent_chars(paragraph) -> float:
     return (fmt.right_indent.pt / 16) if fmt.right_indent is not None else 0.0
 
 
-def _set_right_indent(paragraph, chars: float) -> None:
+def set_right_indent_pt(paragraph, points: float) -> None:
+    """Direct right indent of ``points``, in twips and in 3号 characters (both, as Word writes)."""
     ppr = paragraph._p.get_or_add_pPr()
     ind = ppr.find(qn("w:ind"))
     if ind is None:
@@ -281,8 +284,8 @@ def _set_right_indent(paragraph, chars: float) -> None:
             jc.addprevious(ind)
         else:
             ppr.append(ind)
-    ind.set(qn("w:rightChars"), str(round(chars * 100)))
-    ind.set(qn("w:right"), str(round(chars * 320)))
+    ind.set(qn("w:rightChars"), str(round(points / BODY_CHAR_PT * 100)))
+    ind.set(qn("w:right"), str(round(points * 20)))
 
 
 def align_signature(docx) -> None:
@@ -301,6 +304,6 @@ def align_signature(docx) -> None:
         sig_w, date_w = text_width_em(above.text), text_width_em(below.text)
         sig_r, date_r = _right_indent_chars(above), _right_indent_chars(below)
         if sig_w >= date_w:
-            _set_right_indent(below, sig_r + (sig_w - date_w) / 2)
+            set_right_indent_pt(below, (sig_r + (sig_w - date_w) / 2) * BODY_CHAR_PT)
         else:
-            _set_right_indent(above, date_r + (date_w - sig_w) / 2)
+            set_right_indent_pt(above, (date_r + (date_w - sig_w) / 2) * BODY_CHAR_PT)

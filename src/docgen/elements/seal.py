@@ -22,7 +22,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from docgen.render_docx import text_width_em
+from docgen.render_docx import set_right_indent_pt, text_width_em
 
 SEAL_DIAMETER_MM = 42.0
 TEXT_WIDTH_PT = 156 / 25.4 * 72  # 442.2 pt
@@ -91,20 +91,6 @@ def _right_indent_pt(paragraph) -> float:
     return 4 * 16.0  # the styles' four characters
 
 
-def _set_right_indent_pt(paragraph, points: float) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = ppr.makeelement(qn("w:ind"), {})
-        jc = ppr.find(qn("w:jc"))
-        if jc is not None:
-            jc.addprevious(ind)
-        else:
-            ppr.append(ind)
-    ind.set(qn("w:right"), str(round(points * 20)))
-    ind.set(qn("w:rightChars"), str(round(points / 16 * 100)))
-
-
 def _anchor_xml(rid: str, cx: int, cy: int, x_emu: int, y_emu: int, pic_id: int) -> str:
     return (
         f'<wp:anchor {nsdecls("wp", "a", "pic", "r")} distT="0" distB="0" distL="0" distR="0" '
@@ -140,7 +126,7 @@ def place_seal(docx: bytes, seal: str | Path, *, diameter_mm: float = SEAL_DIAME
     date_w = set_width_pt(date.text)
     sig_w = set_width_pt(signature.text)
     date_right = _right_indent_pt(date)
-    _set_right_indent_pt(signature, max(date_right + (date_w - sig_w) / 2, 0.0))
+    set_right_indent_pt(signature, max(date_right + (date_w - sig_w) / 2, 0.0))
     centre_x = TEXT_WIDTH_PT - date_right - date_w / 2
     diameter_pt = diameter_mm / 25.4 * 72
     # The 署名 is the third line below the body; the seal's top half a line below the body.
