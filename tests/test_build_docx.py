@@ -19,6 +19,7 @@ from docx import Document
 from lxml import etree
 
 from docgen.cli import main
+from docgen.text_width import text_width_em
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_DATA = ROOT / "data" / "2022-如东县法治政府建设情况报告.yaml"
@@ -91,9 +92,16 @@ def test_title_signature_and_date(seed_docx: Path) -> None:
     date = next(p for p in paragraphs if p.style.style_id == "GwDate")
     assert sig.text == "如东县人民政府"
     assert date.text == "2023年3月13日"
-    # the date is centred under the signature: a larger right indent than the 2-character one
-    ind = date._p.pPr.find(f"{W}ind")
-    assert int(ind.get(f"{W}rightChars")) > 200
+    # the date is centred under the signature: their centres stand equally far from the
+    # right edge (the longer of the two keeps the styles' two-character indent)
+    def right_chars(paragraph) -> float:
+        ind = paragraph._p.pPr.find(f"{W}ind")
+        return int(ind.get(f"{W}rightChars")) / 100 if ind is not None else 2.0
+
+    sig_centre = right_chars(sig) + text_width_em(sig.text) / 2
+    date_centre = right_chars(date) + text_width_em(date.text) / 2
+    assert sig_centre == pytest.approx(date_centre, abs=0.01)
+    assert min(right_chars(sig), right_chars(date)) == 2.0
 
 
 def test_styles_use_real_word_styles_and_east_asian_fonts(seed_docx: Path) -> None:

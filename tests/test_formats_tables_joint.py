@@ -254,3 +254,26 @@ def test_joint_issuers_pdf(tmp_path_factory: pytest.TempPathFactory, engine: str
         assert (date.x0 + date.x1) / 2 == pytest.approx(centres[1], abs=2.0)
         assert date.x1 == pytest.approx(RIGHT_MM - 4 * 5.57, abs=1.0)
         assert seals[1]["bottom"] / MM > date.bottom
+
+
+def test_joint_issuers_without_seals(tmp_path: Path, engine: str) -> None:
+    """Several issuers, no seals: names stacked host first, right-aligned two characters in,
+    the date centred under the last name (GB/T 9704 §7.3.5.2 and ../shared/gbt9704.md)."""
+    sample = (ROOT / "data" / "notice-联合-示例.yaml").read_text(encoding="utf-8")
+    lines = [ln for ln in sample.splitlines(keepends=True) if not ln.lstrip().startswith("seal:")]
+    data = tmp_path / "joint-unsealed.yaml"
+    data.write_text("".join(lines), encoding="utf-8")
+    result = build(data, out_dir=tmp_path / "out", pdf_engine=engine)
+    with open_pdf(result.pdf) as doc:
+        page = next(p for p in doc.pages if "2023年5月26日" in "".join(c["text"] for c in p.chars))
+        assert not page.images
+        found = text_lines(page)
+        date = next(ln for ln in found if ln.text.replace(" ", "") == "2023年5月26日")
+        host = next(ln for ln in found if ln.text.replace(" ", "") == "如东县人民政府办公室"
+                    and ln.bottom < date.top)
+        other = next(ln for ln in found if ln.text.replace(" ", "") == "如东县应急管理局"
+                     and ln.bottom < date.top)
+        assert host.bottom <= other.top + 0.5 and other.bottom <= date.top + 0.5  # stacked in order
+        assert host.x1 == pytest.approx(RIGHT_MM - 2 * 5.57, abs=1.0)  # two characters in
+        assert other.x1 == pytest.approx(host.x1, abs=0.5)  # right-aligned stack
+        assert (date.x0 + date.x1) / 2 == pytest.approx((other.x0 + other.x1) / 2, abs=1.0)

@@ -14,7 +14,6 @@ import functools
 import io
 import re
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from docgen.errors import DocgenError, Location, TemplateError
 from docgen.model import Document
 from docgen.numbering import Block
 from docgen.safety import BoundedSandbox, check_docx
+from docgen.text_width import text_width_em
 
 BODY_CHAR_PT = 16.0  # one 3号 character: the unit of *Chars indents
 
@@ -251,11 +251,6 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
     return buffer.getvalue()
 
 
-def text_width_em(text: str) -> float:
-    """Width in ems of a line set in a CJK font: full-width 1, half-width ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
-
-
 def _right_indent_chars(paragraph) -> float:
     fmt = paragraph.paragraph_format
     ind = paragraph._p.pPr.find(qn("w:ind")) if paragraph._p.pPr is not None else None
@@ -288,22 +283,38 @@ def set_right_indent_pt(paragraph, points: float) -> None:
     ind.set(qn("w:right"), str(round(points * 20)))
 
 
+SIGNATURE_STYLES = ("GwSignature", "GwSignatureNext")  # host issuer, further joint issuers
+
+
+def _style_id(paragraph) -> str | None:
+    return paragraph.style.style_id if paragraph.style is not None else None
+
+
 def align_signature(docx) -> None:
     """Centre the 成文日期 under the 发文机关署名 (GB/T 9704 §7.3.5.2, no seal).
 
     The signature keeps its right indent; the date gets the indent that puts
     its centre under the signature's centre.  When the date is the longer one
-    it keeps its indent and the signature moves instead.
+    it keeps its indent and the signature moves instead.  Several issuers
+    without seals stand stacked, host first: the date goes under the last one,
+    and when the stack must move, all its names move together (right-aligned).
     """
     paragraphs = docx.paragraphs
-    for above, below in zip(paragraphs, paragraphs[1:], strict=False):
-        if above.style is None or below.style is None:
+    for index, date in enumerate(paragraphs):
+        if _style_id(date) != "GwDate":
             continue
-        if above.style.style_id != "GwSignature" or below.style.style_id != "GwDate":
+        stack = []
+        above = index - 1
+        while above >= 0 and _style_id(paragraphs[above]) in SIGNATURE_STYLES:
+            stack.insert(0, paragraphs[above])
+            above -= 1
+        if not stack:
             continue
-        sig_w, date_w = text_width_em(above.text), text_width_em(below.text)
-        sig_r, date_r = _right_indent_chars(above), _right_indent_chars(below)
+        last = stack[-1]
+        sig_w, date_w = text_width_em(last.text), text_width_em(date.text)
+        sig_r, date_r = _right_indent_chars(last), _right_indent_chars(date)
         if sig_w >= date_w:
-            set_right_indent_pt(below, (sig_r + (sig_w - date_w) / 2) * BODY_CHAR_PT)
+            set_right_indent_pt(date, (sig_r + (sig_w - date_w) / 2) * BODY_CHAR_PT)
         else:
-            set_right_indent_pt(above, (date_r + (date_w - sig_w) / 2) * BODY_CHAR_PT)
+            for name in stack:
+                set_right_indent_pt(name, (date_r + (date_w - sig_w) / 2) * BODY_CHAR_PT)
