@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.elements.title_lines import break_points, em_width, title_lines
+from docgen.elements.title_lines import DEFAULT_MAX_EM, break_points, em_width, title_lines
 
 CASES = [
     # short titles stay on one line
@@ -59,3 +59,14 @@ def test_lines_rejoin_to_the_title_and_fit(title: str) -> None:
     if len(lines) > 1:
         # a line may only overhang by punctuation that must not start a line (避头)
         assert all(em_width(line.rstrip("》”’）〕】、，。；：！？")) <= 20 for line in lines)
+
+
+@pytest.mark.parametrize("title", ["、和" * 150, "关于" + "一" * 985 + "的通知", "国" * 5000],
+                         ids=["many-break-points", "986-characters", "5000-characters"])
+def test_very_long_titles_are_wrapped(title: str) -> None:
+    """Found by the long property run: a long title with many break points made the
+    search over line breaks combinatorial (build hung). Now it is wrapped line by line."""
+    lines = title_lines(title)
+    assert "".join(lines) == title
+    assert all(em_width(line) <= DEFAULT_MAX_EM for line in lines)
+    assert all(em_width(line) > DEFAULT_MAX_EM - 2 for line in lines[:-1])  # filled

@@ -83,34 +83,53 @@ def _shape_cost(widths: list[float]) -> float:
 def title_lines(title: str, max_em: float = DEFAULT_MAX_EM) -> list[str]:
     """The title as lines (joined by line breaks in one paragraph)."""
     title = title.strip()
-    if em_width(title) <= max_em:
+    total = em_width(title)
+    if total <= max_em:
         return [title]
+    if total > MAX_LINES * max_em:
+        return _hard_wrap(title, max_em)  # no shape of MAX_LINES lines can hold it
     points = break_points(title)
     positions = sorted(points)
+    widths_of: dict[tuple[int, int], float] = {}
+
+    def width(a: int, b: int) -> float:  # each slice measured once: combinations repeat them
+        if (a, b) not in widths_of:
+            widths_of[a, b] = em_width(title[a:b])
+        return widths_of[a, b]
+
     for count in range(2, MAX_LINES + 1):
-        best: tuple[float, list[str]] | None = None
+        best: tuple[float, tuple[int, ...]] | None = None
         for cuts in itertools.combinations(positions, count - 1):
             bounds = (0, *cuts, len(title))
-            lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
-            widths = [em_width(line) for line in lines]
+            widths = [width(a, b) for a, b in itertools.pairwise(bounds)]
             if max(widths) > max_em:
                 continue
             cost = _shape_cost(widths) + 2.0 * sum(points[c] for c in cuts)
             if best is None or cost < best[0]:
-                best = (cost, lines)
+                best = (cost, bounds)
         if best is not None:
-            return best[1]
+            return [title[a:b] for a, b in itertools.pairwise(best[1])]
     return _hard_wrap(title, max_em)
 
 
 def _hard_wrap(title: str, max_em: float) -> list[str]:
-    """Last resort: fill lines to the width (only when no meaningful point works)."""
+    """Last resort: fill lines to the width (only when no meaningful point works).
+
+    Linear in the title's length: each character adds its own width and, against
+    the previous one, the CJK/Latin space.
+    """
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
     for ch in title:
-        if em_width(current + ch) > max_em and current and ch not in _NO_LINE_START:
-            lines.append(current)
-            current = ""
+        step = em_width(current[-1:] + ch) - em_width(current[-1:])
+        if used + step > max_em and current:
+            # a mark that may not start a line takes the previous character down with it
+            carry = current[-1] if ch in _NO_LINE_START and len(current) > 1 else ""
+            lines.append(current[: len(current) - len(carry)])
+            current = carry
+            used = em_width(carry)
+            step = em_width(carry + ch) - used
         current += ch
+        used += step
     lines.append(current)
     return lines
