@@ -185,3 +185,15 @@ def test_libreoffice_converts_the_docx(seed_docx: Path, tmp_path: Path) -> None:
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert pages >= 5
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    """Two builds of the same data give byte-identical .docx and PDF (archives compare them)."""
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    assert main(["build", str(SEED_DATA), "--out", str(first)]) == 0
+    assert main(["build", str(SEED_DATA), "--out", str(second)]) == 0
+    names = sorted(p.name for p in first.iterdir())
+    assert names == ["2022年如东县法治政府建设情况报告.docx", "2022年如东县法治政府建设情况报告.pdf"]
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name

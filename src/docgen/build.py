@@ -18,7 +18,7 @@ from docgen.errors import DocgenError, DocgenWarning, Location, TemplateError
 from docgen.load import load_document
 from docgen.model import Document
 from docgen.numbering import Block, number_blocks
-from docgen.render_docx import date_text, render_docx
+from docgen.render_docx import date_text, render_docx, stable_zip
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -122,6 +122,7 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     # seal, table grids, and the 版记 settled on an even last page, measured with the
     # same engine that typesets the archive copy
     docx_bytes, finishing = finish(docx_bytes, document, measure=page_measure(pdf_engine))
+    docx_bytes = stable_zip(docx_bytes)  # same data and template, same bytes
     warnings.extend(finishing)
 
     docx_target = output_path(out_dir, document.meta.title, ".docx")

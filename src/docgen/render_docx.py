@@ -178,6 +178,23 @@ def check_tags_balanced(path: Path) -> None:
                                 fix="每个 {{ 要有对应的 }}，每个 {% 要有对应的 %}，且在同一段内。")
 
 
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same .docx with fixed entry dates and order-preserving, deterministic
+    compression, so that the same data and template give the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
+
+
 @functools.lru_cache(maxsize=32)
 def _checked_template(path: str, mtime_ns: int, size: int) -> bytes:
     """The template's bytes, checked once per process and version of the file.
