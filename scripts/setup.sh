@@ -39,7 +39,7 @@ extras=""
 [ "$want_test" = 1 ] && extras="[test]"
 if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
     echo "==> 安装 docgen 及其 Python 依赖"
-    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true  # optional
     log=$(mktemp)
     if ! .venv/bin/python -m pip install -q -e ".$extras" >"$log" 2>&1; then
         grep -v "is ignored: it is neither" "$log" >&2
