@@ -11,6 +11,7 @@ Numbers follow ../shared/gbt9704.md (copied facts, not read at run time).
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
+
+from docgen.render_docx import stable_zip
+from docgen.safety import atomic_write_bytes
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
@@ -358,6 +362,11 @@ def signature_block(doc) -> None:
     """Issuer and date without a seal (报告): right-aligned, two characters in."""
     _paragraph(doc, "{{ meta.issuer }}", "发文机关署名")
     _paragraph(doc, "{{ date_text }}", "成文日期")
+    note_block(doc)
+
+
+def note_block(doc) -> None:
+    """附注, in round brackets, when the data has one."""
     _paragraph(doc, "{%p if meta.note %}", "附注")
     _paragraph(doc, "（{{ meta.note }}）", "附注")
     _paragraph(doc, "{%p endif %}", "附注")
@@ -387,9 +396,17 @@ def make_report(out: Path) -> None:
     core.title = "报告（docgen 模板）"
     core.author = "docgen"
     core.comments = "GB/T 9704-2012 报告模板；样式可在 Word/WPS 中修改。"
+    save(doc, out)
+
+
+def save(doc, out: Path) -> None:
+    """Write the template reproducibly (fixed dates, fixed zip entry times) and atomically,
+    so a build running meanwhile never reads half a template."""
     _normalise(doc)
+    buffer = io.BytesIO()
+    doc.save(buffer)
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    atomic_write_bytes(out, stable_zip(buffer.getvalue()))
 
 
 def _normalise(doc) -> None:

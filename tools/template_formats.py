@@ -204,8 +204,7 @@ def define_format_styles(doc) -> None:
 
 # ---------------------------------------------------------------- building blocks
 
-def _p(doc, text: str, style: str):
-    return doc.add_paragraph(text, style=doc.styles[style])
+_p = mt._paragraph  # a paragraph of ``text`` in the named style
 
 
 def _spacer(doc, twips: int):
@@ -395,10 +394,7 @@ def signature(doc) -> None:
     _p(doc, "{%p endif %}", "公文正文")
 
 
-def note(doc) -> None:
-    _p(doc, "{%p if meta.note %}", "附注")
-    _p(doc, "（{{ meta.note }}）", "附注")
-    _p(doc, "{%p endif %}", "附注")
+note = mt.note_block
 
 
 def attachment_pages(doc) -> None:
@@ -476,9 +472,7 @@ def _finish(doc, out: Path, title: str, comment: str) -> None:
     core.title = f"{title}（docgen 模板）"
     core.author = "docgen"
     core.comments = comment
-    mt._normalise(doc)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    mt.save(doc, out)
 
 
 def _new():
