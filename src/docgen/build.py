@@ -121,9 +121,8 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     docx_bytes, _ = render(document, template_path)
     # seal, table grids, and the 版记 settled on an even last page, measured with the
     # same engine that typesets the archive copy
-    docx_bytes, finishing = finish(docx_bytes, document, measure=page_measure(pdf_engine))
+    docx_bytes = finish(docx_bytes, document, measure=page_measure(pdf_engine))
     docx_bytes = stable_zip(docx_bytes)  # same data and template, same bytes
-    warnings.extend(finishing)
 
     docx_target = output_path(out_dir, document.meta.title, ".docx")
     outputs: dict[Path, bytes] = {docx_target: docx_bytes}

@@ -11,8 +11,6 @@ the warnings.
 from __future__ import annotations
 
 import io
-import tempfile
-from pathlib import Path
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
@@ -20,7 +18,6 @@ from docx.oxml.ns import qn
 from docgen.elements.even_pages import Measure, _record_table, settle_record
 from docgen.elements.joint_seal import place_joint_seals
 from docgen.elements.seal import place_seal
-from docgen.errors import DocgenWarning
 from docgen.model import Document
 
 
@@ -57,41 +54,17 @@ def even_table_grids(docx: bytes) -> bytes:
     return out.getvalue()
 
 
-def libreoffice_measure() -> Measure | None:
-    """docx bytes -> PDF bytes with LibreOffice, or None if it is not installed."""
-    from docgen.pdf import libreoffice  # noqa: PLC0415
-
-    if not libreoffice.available():
-        return None
-
-    def measure(docx: bytes) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="docgen-measure-") as tmp:
-            path = Path(tmp) / "measure.docx"
-            path.write_bytes(docx)
-            return libreoffice.convert(path)
-
-    return measure
-
-
 def has_record(docx: bytes) -> bool:
     return _record_table(open_docx(io.BytesIO(docx))) is not None
 
 
-def finish(docx: bytes, document: Document, *,
-           measure: Measure | None = None) -> tuple[bytes, list[DocgenWarning]]:
+def finish(docx: bytes, document: Document, *, measure: Measure) -> bytes:
     """Seal, table grids and the 版记 page for a rendered .docx (see module doc)."""
-    warnings: list[DocgenWarning] = []
     docx = even_table_grids(docx)
     if len(document.meta.seals) > 1:
         docx = place_joint_seals(docx, document.meta.seals)
     elif document.meta.seal:
         docx = place_seal(docx, document.meta.seal)
     if has_record(docx):
-        measure = measure or libreoffice_measure()
-        if measure is None:
-            warnings.append(DocgenWarning(
-                "没有安装 LibreOffice，无法确定页数：版记未能排在偶数页的末尾。",
-                fix="安装 LibreOffice（sudo apt-get install libreoffice-writer-nogui）后重新生成"))
-        else:
-            docx, _facts = settle_record(docx, measure)
-    return docx, warnings
+        docx, _facts = settle_record(docx, measure)
+    return docx
