@@ -29,9 +29,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
 
-from docgen.errors import DataError, Location, UnsafeInputError
+from docgen.errors import DataError, Location
+from docgen.yaml_source import read_data_text, syntax_error
 
 __all__ = ["RULES", "Finding", "Issue", "check_file", "fix_file", "proofread_text", "read_round_trip"]
 
@@ -566,39 +567,15 @@ def _walk(node: Any, path: PathKey, lines: list[str], body: bool) -> Iterator[Sc
 
 def read_round_trip(path: Path) -> tuple[str, Any]:
     """The file's text and its ruamel round-trip tree; DataError on any problem."""
-    from docgen.safety import check_yaml_limits  # noqa: PLC0415
-
-    where = str(path)
-    if not path.is_file():
-        raise DataError("找不到数据文件。", location=Location(file=where),
-                        fix="检查文件名和路径是否正确（数据文件一般放在 data/ 目录下）。")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError("文件不是 UTF-8 编码。", location=Location(file=where),
-                        fix="用记事本或 WPS 将文件另存为 UTF-8 编码。") from exc
-    try:
-        check_yaml_limits(text, where=where)
-    except UnsafeInputError:
-        raise
-    except Exception:  # noqa: BLE001 - syntax errors are reported below with positions
-        pass
-    return text, _parse(text, where)
+    text = read_data_text(path)
+    return text, _parse(text, str(path))
 
 
 def _parse(text: str, where: str) -> Any:
-    yaml = YAML(typ="rt")
     try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise DataError(f"YAML 语法错误（{(exc.problem or exc.context or '格式错误').strip()}）。",
-                        location=Location(file=where, line=mark.line + 1 if mark else None,
-                                          column=mark.column + 1 if mark else None),
-                        fix="检查该行及上一行的缩进、冒号和引号。") from exc
+        return YAML(typ="rt").load(text)
     except YAMLError as exc:
-        raise DataError(f"YAML 语法错误（{exc}）。", location=Location(file=where),
-                        fix="检查文件的缩进、冒号和引号。") from exc
+        raise syntax_error(exc, where) from exc
 
 
 def _scalars(tree: Any, lines: list[str]) -> list[Scalar]:

@@ -76,8 +76,9 @@ _SYNTAX_FIX = (
 )
 
 
-def read_source(path: Path) -> SourceTree:
-    """Read and compose ``path``; raise DataError with location on any problem."""
+def read_data_text(path: Path) -> str:
+    """The text of a data file, checked for size bombs; DataError for a missing,
+    directory or non-UTF-8 file.  Every reader of data files starts here."""
     where = str(path)
     if not path.exists():
         raise DataError("找不到数据文件。", location=Location(file=where),
@@ -90,20 +91,29 @@ def read_source(path: Path) -> SourceTree:
     except UnicodeDecodeError as exc:
         raise DataError("文件不是 UTF-8 编码。", location=Location(file=where),
                         fix="用记事本或 WPS 将文件另存为 UTF-8 编码。") from exc
+    check_yaml_limits(text, where=where)  # alias bombs and deep nesting, before expanding
+    return text
+
+
+def syntax_error(exc: Exception, where: str) -> DataError:
+    """A YAML parser's error (PyYAML's or ruamel's, same shape) as a located DataError."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = (getattr(exc, "problem", None) or getattr(exc, "context", None) or "").strip()
+    return DataError(f"YAML 语法错误（{problem or exc}）。",
+                     location=Location(file=where, line=mark.line + 1 if mark else None,
+                                       column=mark.column + 1 if mark else None),
+                     fix=_SYNTAX_FIX)
+
+
+def read_source(path: Path) -> SourceTree:
+    """Read and compose ``path``; raise DataError with location on any problem."""
+    where = str(path)
+    text = read_data_text(path)
     loader = _Loader(text)
     try:
-        check_yaml_limits(text, where=where)  # alias bombs and deep nesting, before expanding
         root = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "格式错误").strip()
-        raise DataError(f"YAML 语法错误（{problem}）。",
-                        location=Location(file=where, line=mark.line + 1 if mark else None,
-                                          column=mark.column + 1 if mark else None),
-                        fix=_SYNTAX_FIX) from exc
     except yaml.YAMLError as exc:
-        raise DataError(f"YAML 语法错误（{exc}）。", location=Location(file=where),
-                        fix=_SYNTAX_FIX) from exc
+        raise syntax_error(exc, where) from exc
     finally:
         loader.dispose()
     if root is None:
