@@ -774,25 +774,24 @@ def _anchor(el: etree._Element) -> Anchor:
         if el.find(f"{{{WP}}}{name}") is not None:
             a.wrap = name[4:].lower()
             break
-    ph = el.find(f"{{{WP}}}positionH")
-    if ph is not None:
-        a.h_rel = ph.get("relativeFrom") or "column"
-        off = ph.find(f"{{{WP}}}posOffset")
-        al = ph.find(f"{{{WP}}}align")
-        if off is not None and off.text:
-            a.h_offset = float(off.text) / EMU_PER_PT
-        elif al is not None:
-            a.h_align = (al.text or "left").strip()
-    pv = el.find(f"{{{WP}}}positionV")
-    if pv is not None:
-        a.v_rel = pv.get("relativeFrom") or "paragraph"
-        off = pv.find(f"{{{WP}}}posOffset")
-        al = pv.find(f"{{{WP}}}align")
-        if off is not None and off.text:
-            a.v_offset = float(off.text) / EMU_PER_PT
-        elif al is not None:
-            a.v_align = (al.text or "top").strip()
+    a.h_rel, a.h_align, a.h_offset = _position(el.find(f"{{{WP}}}positionH"), "column", "left")
+    a.v_rel, a.v_align, a.v_offset = _position(el.find(f"{{{WP}}}positionV"), "paragraph", "top")
     return a
+
+
+def _position(pos: etree._Element | None, rel: str,
+              align: str) -> tuple[str, str | None, float]:
+    """(relativeFrom, align or None, offset in points) of a wp:positionH/V; defaults if absent."""
+    if pos is None:
+        return rel, None, 0.0
+    rel = pos.get("relativeFrom") or rel
+    off = pos.find(f"{{{WP}}}posOffset")
+    al = pos.find(f"{{{WP}}}align")
+    if off is not None and off.text:
+        return rel, None, float(off.text) / EMU_PER_PT
+    if al is not None:
+        return rel, (al.text or align).strip(), 0.0
+    return rel, None, 0.0
 
 
 def read_docx(path: Path) -> DocxDocument:
