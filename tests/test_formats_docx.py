@@ -27,7 +27,7 @@ NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordproces
 def rendered(name: str) -> tuple[bytes, object]:
     data = ROOT / "data" / f"{name}-示例.yaml"
     document = load_document(data).document
-    docx, _ = render(document, find_template(document.template, data))
+    docx = render(document, find_template(document.template, data))
     return docx, document
 
 

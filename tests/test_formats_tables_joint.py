@@ -116,7 +116,7 @@ def test_joint_signatures_side_by_side_last_on_the_date() -> None:
 def test_notice_body_table_xml() -> None:
     data = ROOT / "data" / "notice-示例.yaml"
     document = load_document(data).document
-    docx, _ = render(document, find_template(document.template, data))
+    docx = render(document, find_template(document.template, data))
     (tbl,) = body_table_xml(docx)
     assert tbl.find("w:tblPr/w:tblW", NS).get(f"{{{W}}}w") == "8844"
     assert tbl.find("w:tblPr/w:jc", NS).get(f"{{{W}}}val") == "center"

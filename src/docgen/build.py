@@ -17,7 +17,7 @@ from docgen.elements.finish import finish
 from docgen.errors import DocgenError, DocgenWarning, Location, TemplateError
 from docgen.load import load_document
 from docgen.model import Document
-from docgen.numbering import Block, number_blocks
+from docgen.numbering import number_blocks
 from docgen.render_docx import date_text, render_docx, stable_zip
 
 PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -73,10 +73,9 @@ def find_template(name_or_path: str | Path, data_path: Path | None = None) -> Pa
                         fix=f"可用的模板：{names}。在数据文件中写 template: 模板名，或用 --template 指定 .docx 文件。")
 
 
-def render(document: Document, template: Path) -> tuple[bytes, list[Block]]:
-    """Number and render a loaded document; returns the .docx bytes and the blocks."""
-    blocks = number_blocks(document.body, document.numbering)
-    return render_docx(document, blocks, template), blocks
+def render(document: Document, template: Path) -> bytes:
+    """Number and render a loaded document; returns the .docx bytes."""
+    return render_docx(document, number_blocks(document.body, document.numbering), template)
 
 
 def page_measure(engine: str) -> Callable[[bytes], bytes]:
@@ -118,7 +117,7 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     document = loaded.document
     warnings = list(loaded.warnings)
     template_path = find_template(template or document.template, data_path)
-    docx_bytes, _ = render(document, template_path)
+    docx_bytes = render(document, template_path)
     # seal, table grids, and the 版记 settled on an even last page, measured with the
     # same engine that typesets the archive copy
     docx_bytes = finish(docx_bytes, document, measure=page_measure(pdf_engine))
