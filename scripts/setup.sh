@@ -14,6 +14,7 @@ apt_packages=(fontconfig poppler-utils fonts-liberation2 fonts-wqy-zenhei fonts-
               fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai texlive-lang-chinese)
 if [ "$want_test" = 1 ]; then
     apt_packages+=(libreoffice-writer-nogui)
+    apt_packages+=(chromium chromium-driver)  # browser test of `docgen serve` (Selenium)
 fi
 
 missing=()
