@@ -56,6 +56,7 @@ class BuildOptions:
     pdf_engine: str = "reportlab"
     force: bool = False
     strict: bool = False
+    draft: bool = False
 
 
 @dataclass
@@ -171,7 +172,7 @@ def build_staged(index: int, data: Path, staging: Path, options: BuildOptions) -
     try:
         result = build(data, template=options.template, out_dir=staging / str(index),
                        pdf=options.pdf, pdf_engine=options.pdf_engine, force=options.force,
-                       strict=options.strict)
+                       strict=options.strict, draft=options.draft)
     except DocgenError as exc:
         return Staged(index, data, seconds=time.perf_counter() - started, error=exc.describe(),
                       kind=exc.kind)
@@ -434,7 +435,7 @@ def _provisional(s: Staged, out_dir: Path) -> BatchItem:
 def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
                template: str | Path | None = None, out_dir: str | Path = Path("output"),
                pdf: bool = True, pdf_engine: str = "reportlab", force: bool = False,
-               strict: bool = False,
+               strict: bool = False, draft: bool = False,
                on_done: Callable[[BatchItem, int, int], None] | None = None) -> list[BatchItem]:
     """Build every data file in ``paths`` (files or folders); one :class:`BatchItem` each, in order.
 
@@ -451,7 +452,8 @@ def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     options = BuildOptions(template=None if template is None else str(template), pdf=pdf,
-                           pdf_engine=pdf_engine, force=force, strict=strict)
+                           pdf_engine=pdf_engine, force=force, strict=strict,
+                           draft=draft)
     out_dir = Path(out_dir)
     done = 0
 

@@ -102,18 +102,19 @@ def archive_metadata(document: Document):
 
 def build(data_path: str | Path, *, template: str | Path | None = None,
           out_dir: str | Path = Path("output"), pdf: bool = True, pdf_engine: str = "reportlab",
-          force: bool = False, strict: bool = False) -> BuildResult:
+          force: bool = False, strict: bool = False, draft: bool = False) -> BuildResult:
     """Build one data file into ``out_dir``/<title>.docx (and .pdf).
 
     Raises a DocgenError subclass on any problem; then nothing was written.
-    With ``strict`` any warning is raised as an error.
+    With ``strict`` any warning is raised as an error; ``draft`` lets the
+    placeholders of a ``docgen new`` scaffold through.
     """
     from docgen.safety import output_path, write_all_or_nothing  # noqa: PLC0415
 
     started = time.perf_counter()
     data_path = Path(data_path)
     out_dir = Path(out_dir)
-    loaded = load_document(data_path, force=force)
+    loaded = load_document(data_path, force=force, draft=draft)
     document = loaded.document
     warnings = list(loaded.warnings)
     template_path = find_template(template or document.template, data_path)
@@ -122,6 +123,9 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     # same engine that typesets the archive copy
     docx_bytes = finish(docx_bytes, document, measure=page_measure(pdf_engine))
     docx_bytes = stable_zip(docx_bytes)  # same data and template, same bytes
+    from docgen.misprints import scan_docx  # noqa: PLC0415
+
+    scan_docx(docx_bytes, str(data_path))  # no {{ or {% reaches the output
 
     docx_target = output_path(out_dir, document.meta.title, ".docx")
     outputs: dict[Path, bytes] = {docx_target: docx_bytes}

@@ -580,10 +580,14 @@ def _figure_context(figures: Mapping[str, Any]) -> dict[str, Any]:
     return dict(figures)
 
 
-def load_document(path: Path, *, force: bool = False,
+def load_document(path: Path, *, force: bool = False, draft: bool = False,
                   locate_previous: Callable[[Path], Mapping[str, Any]] | None = None) -> LoadResult:
-    """Load, validate and fill a data file. Raises DataErrors with every problem."""
+    """Load, validate and fill a data file. Raises DataErrors with every problem.
+
+    ``draft`` lets placeholders left from ``docgen new`` through (as one warning).
+    """
     from docgen import figures as figures_mod  # noqa: PLC0415
+    from docgen import misprints  # noqa: PLC0415
 
     source = read_source(path)
     c = _Collector(source)
@@ -626,6 +630,8 @@ def load_document(path: Path, *, force: bool = False,
     elif not isinstance(raw_checks, list):
         c.error(("checks",), "checks 应当是列表，每项以 “- ” 开头。")
     else:
+        raw_figures, notes = misprints.prepare_figures(raw_figures, source.locate)
+        warnings.extend(notes)
         figures, problems = figures_mod.evaluate(raw_figures, raw_checks, locate=source.locate,
                                                  previous=previous, base_dir=path.parent)
         for problem in problems:
@@ -646,12 +652,17 @@ def load_document(path: Path, *, force: bool = False,
 
     if meta_values is not None and meta_values.get("title"):
         meta_values["title"] = fill(meta_values["title"], ("meta", "title"))
+    misprint_errors, misprint_warnings = misprints.scan_source(source, figures, draft=draft)
+    c.errors.extend(misprint_errors)
+    warnings.extend(misprint_warnings)
     if c.errors:
         raise DataErrors(c.errors)
     assert meta_values is not None
     meta = Meta(**meta_values)
     document = Document(meta=meta, body=body, numbering=rules, figures=figures,
                         template=template.strip(), source=str(path))
+    if tags := misprints.scan_document(document, source):  # nothing unfilled reaches the output
+        raise DataErrors(tags)
     return LoadResult(document, warnings)
 
 

@@ -41,6 +41,8 @@ def add_parser(sub) -> None:
                    help="PDF 排版引擎：reportlab（默认，内置）或 libreoffice（需安装）")
     p.add_argument("--force", action="store_true", help="一致性检查未通过时仍然生成（给出警告）")
     p.add_argument("--strict", action="store_true", help="把警告当作错误")
+    p.add_argument("--draft", action="store_true",
+                   help="草稿：允许 docgen new 草稿中的占位文字（××××、附件名称等），只给出警告")
     p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                    help=f"同时生成的进程数（默认为本机可用的处理器核数，本机为 {default_jobs()}）")
     p.set_defaults(run=run)
@@ -205,7 +207,8 @@ def run_single(path: Path, args: argparse.Namespace) -> int:
     from docgen.build import build  # noqa: PLC0415
 
     result = build(path, template=args.template, out_dir=Path(args.out), pdf=not args.no_pdf,
-                   pdf_engine=args.pdf_engine, force=args.force, strict=args.strict)
+                   pdf_engine=args.pdf_engine, force=args.force, strict=args.strict,
+                   draft=args.draft)
     for warning in result.warnings:
         print(warning.describe(), file=sys.stderr)
     written = "、".join(str(p) for p in (result.docx, result.pdf) if p)
@@ -224,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         items = build_many(files, jobs=jobs, template=args.template, out_dir=Path(args.out),
                            pdf=not args.no_pdf, pdf_engine=args.pdf_engine, force=args.force,
-                           strict=args.strict, on_done=reporter.done)
+                           strict=args.strict, draft=args.draft, on_done=reporter.done)
     finally:
         reporter.stop()
     reporter.table(items, time.perf_counter() - started, jobs)
