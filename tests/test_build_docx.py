@@ -92,16 +92,19 @@ def test_title_signature_and_date(seed_docx: Path) -> None:
     date = next(p for p in paragraphs if p.style.style_id == "GwDate")
     assert sig.text == "如东县人民政府"
     assert date.text == "2023年3月13日"
-    # the date is centred under the signature: their centres stand equally far from the
-    # right edge (the longer of the two keeps the styles' two-character indent)
+    # GB/T 9704-2012 §7.3.5.2 (no seal): the 署名 two characters from the right, the
+    # date's first character two characters right of the 署名's first
     def right_chars(paragraph) -> float:
         ind = paragraph._p.pPr.find(f"{W}ind")
         return int(ind.get(f"{W}rightChars")) / 100 if ind is not None else 2.0
 
-    sig_centre = right_chars(sig) + text_width_em(sig.text) / 2
-    date_centre = right_chars(date) + text_width_em(date.text) / 2
-    assert sig_centre == pytest.approx(date_centre, abs=0.01)
-    assert min(right_chars(sig), right_chars(date)) == 2.0
+    # widths as Word sets them: a quarter em between CJK and digits
+    sig_w, date_w = (text_width_em(p.text, auto_space=0.25) for p in (sig, date))
+    sig_start = right_chars(sig) + sig_w  # ems from the right edge of the text block
+    date_start = right_chars(date) + date_w
+    assert sig_start - date_start == pytest.approx(2.0, abs=0.3)
+    # the longer of the two keeps the two-character indent (here the date: 7.75 ems)
+    assert right_chars(date if date_w > sig_w else sig) == 2.0
 
 
 def test_styles_use_real_word_styles_and_east_asian_fonts(seed_docx: Path) -> None:

@@ -144,7 +144,10 @@ def _check_keys(c: _Collector, value: Mapping, allowed: set[str] | dict, path: P
 
 
 def _as_text(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+    if value is None:
+        c.error(path, f"{what}还没有填写。", fix="在冒号后写上内容；不需要的项整行删去。")
+        return None
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
         kind = "空值" if value is None else ("列表" if isinstance(value, list) else
                                             "映射" if isinstance(value, dict) else "是/否值")
         c.error(path, f"{what}应当是文字，这里是{kind}。",
@@ -165,7 +168,10 @@ def _as_date(c: _Collector, value: Any, path: PathKey, what: str) -> _dt.date | 
             return _dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             pass
-    c.error(path, f"{what}不是有效日期：{value!r}。", fix="写成 2023-03-13 这样的形式。")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        c.error(path, f"{what}还没有填写。", fix="在冒号后写上日期，如 2023-03-13。")
+        return None
+    c.error(path, f"{what}不是有效日期：“{value}”。", fix="写成 2023-03-13 这样的形式。")
     return None
 
 
@@ -529,6 +535,9 @@ def _meta_table(c: _Collector, raw: Any, path: PathKey) -> tuple[tuple[str, ...]
 def _meta_int(c: _Collector, value: Any, path: PathKey, what: str) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1900 <= value <= 2999:
         return value
+    if value is None:
+        c.error(path, f"{what}还没有填写。", fix="在冒号后写上四位年份，例如 year: 2022")
+        return None
     c.error(path, f"{what}应当是四位年份，这里是 {value!r}。", fix="例如 year: 2022")
     return None
 

@@ -268,21 +268,55 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
     return buffer.getvalue()
 
 
-def _right_indent_chars(paragraph) -> float:
-    fmt = paragraph.paragraph_format
-    ind = paragraph._p.pPr.find(qn("w:ind")) if paragraph._p.pPr is not None else None
-    if ind is not None and ind.get(qn("w:rightChars")) is not None:
-        return int(ind.get(qn("w:rightChars"))) / 100
+CHAR_PT = 16.0 - 0.25  # a 3号 character as set (spacing −0.25 pt): one “字” of indent
+_RIGHT_CHARS = ("rightChars", "endChars")
+_RIGHT_TWIPS = ("right", "end")  # LibreOffice writes w:end
+
+
+def set_width_pt(text: str) -> float:
+    """Width of a 3号 仿宋 line as set (the resolved font's advances, −0.25 pt per
+    character, ¼ em between CJK and digits); the em estimate if no font loads."""
+    try:
+        from docgen.pdf.metrics import get_fontbook  # noqa: PLC0415
+
+        face = get_fontbook().face("仿宋_GB2312")
+        width = sum(face.advance(ch) / 1000 * 16.0 - 0.25 for ch in text)
+    except Exception:  # noqa: BLE001 - fonts are optional here; fall back to the estimate
+        width = text_width_em(text) * CHAR_PT
+    # Word and LibreOffice add a quarter em between CJK and Latin/digits (autoSpaceDN/DE)
+    kinds = [ch.isascii() and ch.isalnum() for ch in text if not ch.isspace()]
+    return width + 4.0 * sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
+
+
+def _ind_right_pt(ind) -> float | None:
+    """A ``w:ind``'s right indent in points (``*Chars`` win, as in Word), or None."""
+    if ind is None:
+        return None
+    for key in _RIGHT_CHARS:
+        if ind.get(qn(f"w:{key}")) is not None:
+            return int(ind.get(qn(f"w:{key}"))) / 100 * BODY_CHAR_PT
+    for key in _RIGHT_TWIPS:
+        if ind.get(qn(f"w:{key}")) is not None:
+            return int(ind.get(qn(f"w:{key}"))) / 20
+    return None
+
+
+def right_indent_pt(paragraph) -> float:
+    """The paragraph's right indent in points: direct, else from its style chain, else 0."""
+    ppr = paragraph._p.pPr
+    direct = _ind_right_pt(ppr.find(qn("w:ind")) if ppr is not None else None)
+    if direct is not None:
+        return direct
     style = paragraph.style
-    while style is not None:
-        ppr = style.element.pPr
-        sind = ppr.find(qn("w:ind")) if ppr is not None else None
-        if sind is not None and sind.get(qn("w:rightChars")) is not None:
-            return int(sind.get(qn("w:rightChars"))) / 100
-        if sind is not None and sind.get(qn("w:right")) is not None:
-            return int(sind.get(qn("w:right"))) / 320
+    seen = set()
+    while style is not None and style.style_id not in seen:
+        seen.add(style.style_id)
+        sppr = style.element.pPr
+        found = _ind_right_pt(sppr.find(qn("w:ind")) if sppr is not None else None)
+        if found is not None:
+            return found
         style = style.base_style
-    return (fmt.right_indent.pt / 16) if fmt.right_indent is not None else 0.0
+    return 0.0
 
 
 def set_right_indent_pt(paragraph, points: float) -> None:
@@ -296,42 +330,59 @@ def set_right_indent_pt(paragraph, points: float) -> None:
             jc.addprevious(ind)
         else:
             ppr.append(ind)
+    for key in ("end", "endChars"):  # LibreOffice's names for the same value
+        ind.attrib.pop(qn(f"w:{key}"), None)
     ind.set(qn("w:rightChars"), str(round(points / BODY_CHAR_PT * 100)))
     ind.set(qn("w:right"), str(round(points * 20)))
 
 
-SIGNATURE_STYLES = ("GwSignature", "GwSignatureNext")  # host issuer, further joint issuers
+def unsealed_indents(sig_w: float, date_w: float, base: float = 2 * BODY_CHAR_PT,
+                     shift: float = 2 * CHAR_PT) -> tuple[float, float]:
+    """Right indents (pt) of an unsealed 署名 and its 成文日期 (GB/T 9704-2012 §7.3.5.2).
 
-
-def _style_id(paragraph) -> str | None:
-    return paragraph.style.style_id if paragraph.style is not None else None
+    The 署名 is right-indented ``base`` (two characters) and the date's first
+    character stands ``shift`` (two characters) right of the 署名's first; when the
+    date is longer than the 署名, the date takes the ``base`` indent and the 署名
+    moves left to keep that offset.  Pure; widths as set, in points.
+    """
+    if date_w <= sig_w:
+        return base, max(base + sig_w - shift - date_w, 0.0)
+    return base + date_w + shift - sig_w, base
 
 
 def align_signature(docx) -> None:
-    """Centre the 成文日期 under the 发文机关署名 (GB/T 9704 §7.3.5.2, no seal).
+    """Place an unsealed 发文机关署名 and its 成文日期 (GB/T 9704-2012 §7.3.5.2).
 
-    The signature keeps its right indent; the date gets the indent that puts
-    its centre under the signature's centre.  When the date is the longer one
-    it keeps its indent and the signature moves instead.  Several issuers
-    without seals stand stacked, host first: the date goes under the last one,
-    and when the stack must move, all its names move together (right-aligned).
+    Paragraphs are found by role (``docgen.roles``: style name or marker), so
+    templates re-saved by Word, WPS or LibreOffice keep working.  The 署名 keeps
+    its style's two-character right indent and the date starts two characters
+    right of the 署名's first character; a date longer than the 署名 takes the
+    two-character indent and the 署名 moves left (``unsealed_indents``).  Several
+    issuers without seals stand stacked, host first: the rule holds between the
+    last name and the date, and when the names must move they move together
+    (right-aligned).
     """
+    from docgen.roles import Role, paragraph_role, style_roles  # noqa: PLC0415
+
+    roles = style_roles(docx)
     paragraphs = docx.paragraphs
+    kinds = [paragraph_role(p, roles) for p in paragraphs]
+    names = (Role.SIGNATURE, Role.SIGNATURE_NEXT)
     for index, date in enumerate(paragraphs):
-        if _style_id(date) != "GwDate":
+        if kinds[index] != Role.DATE:
             continue
         stack = []
         above = index - 1
-        while above >= 0 and _style_id(paragraphs[above]) in SIGNATURE_STYLES:
+        while above >= 0 and kinds[above] in names:
             stack.insert(0, paragraphs[above])
             above -= 1
         if not stack:
             continue
         last = stack[-1]
-        sig_w, date_w = text_width_em(last.text), text_width_em(date.text)
-        sig_r, date_r = _right_indent_chars(last), _right_indent_chars(date)
-        if sig_w >= date_w:
-            set_right_indent_pt(date, (sig_r + (sig_w - date_w) / 2) * BODY_CHAR_PT)
-        else:
+        base = right_indent_pt(last)
+        sig_r, date_r = unsealed_indents(set_width_pt(last.text), set_width_pt(date.text),
+                                         base=base)
+        set_right_indent_pt(date, date_r)
+        if sig_r != base:
             for name in stack:
-                set_right_indent_pt(name, (date_r + (date_w - sig_w) / 2) * BODY_CHAR_PT)
+                set_right_indent_pt(name, sig_r)

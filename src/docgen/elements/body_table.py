@@ -7,7 +7,8 @@ place) replaces each marker paragraph with a real table 156 mm wide: table
 style 公文表格 (borders, cell margins — change them in Word), fixed column
 widths in proportion to ``widths``, the header row repeated on every page
 (``w:tblHeader``), no row split across pages (``w:cantSplit``), cells in the
-paragraph styles 正文表格表头 / 正文表格文字.  The caption paragraph (style
+paragraph styles 正文表格表头 / 正文表格文字 — each found by its name
+(``docgen.roles``), so a template re-saved by another editor keeps them.  The caption paragraph (style
 表格标题) comes from the template.  Column counts vary per table, so building
 the table here keeps templates free of docxtpl column loops.
 """
@@ -15,17 +16,33 @@ the table here keeps templates free of docxtpl column loops.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from docgen.model import Table
 from docgen.numbering import table_marker
+from docgen.roles import Role, style_roles
 
 TEXT_WIDTH_TWIPS = 8844  # 156 mm
-TABLE_STYLE_ID = "GwTable"
-HEAD_STYLE_ID = "GwBodyTableHead"
-CELL_STYLE_ID = "GwBodyTableText"
+
+
+@dataclass(frozen=True)
+class TableStyles:
+    """The style IDs one document uses for the body-table roles (None: the document has none)."""
+
+    table: str | None = "GwTable"
+    head: str | None = "GwBodyTableHead"
+    cell: str | None = "GwBodyTableText"
+    body: str | None = "GwBody"
+
+    @classmethod
+    def of(cls, docx) -> TableStyles:
+        """Found by style name (``docgen.roles``), whatever IDs an editor gave them."""
+        roles = style_roles(docx)
+        return cls(roles.id_of(Role.TABLE), roles.id_of(Role.BODY_TABLE_HEAD),
+                   roles.id_of(Role.BODY_TABLE_TEXT), roles.id_of(Role.BODY))
 
 
 def column_widths(widths: Sequence[float], columns: int, total: int = TEXT_WIDTH_TWIPS) -> list[int]:
@@ -48,16 +65,22 @@ def _el(tag: str, **attrs: str):
     return el
 
 
-def _cell(text: str, width: int, style_id: str):
+def _styled_paragraph(style_id: str | None):
+    p = _el("w:p")
+    p_pr = _el("w:pPr")
+    if style_id:
+        p_pr.append(_el("w:pStyle", val=style_id))
+    p.append(p_pr)
+    return p
+
+
+def _cell(text: str, width: int, style_id: str | None):
     tc = _el("w:tc")
     tc_pr = _el("w:tcPr")
     tc_pr.append(_el("w:tcW", w=str(width), type="dxa"))
     tc_pr.append(_el("w:vAlign", val="center"))
     tc.append(tc_pr)
-    p = _el("w:p")
-    p_pr = _el("w:pPr")
-    p_pr.append(_el("w:pStyle", val=style_id))
-    p.append(p_pr)
+    p = _styled_paragraph(style_id)
     if text:
         r = _el("w:r")
         t = _el("w:t")
@@ -69,7 +92,7 @@ def _cell(text: str, width: int, style_id: str):
     return tc
 
 
-def _row(cells: Sequence[str], widths: Sequence[int], style_id: str, header: bool):
+def _row(cells: Sequence[str], widths: Sequence[int], style_id: str | None, header: bool):
     tr = _el("w:tr")
     tr_pr = _el("w:trPr")
     tr_pr.append(_el("w:cantSplit"))
@@ -81,12 +104,13 @@ def _row(cells: Sequence[str], widths: Sequence[int], style_id: str, header: boo
     return tr
 
 
-def table_element(table: Table):
+def table_element(table: Table, styles: TableStyles = TableStyles()):  # noqa: B008 - frozen
     """The ``w:tbl`` for a body table (see the module doc)."""
     widths = column_widths(table.widths, len(table.header))
     tbl = _el("w:tbl")
     tbl_pr = _el("w:tblPr")
-    tbl_pr.append(_el("w:tblStyle", val=TABLE_STYLE_ID))
+    if styles.table:
+        tbl_pr.append(_el("w:tblStyle", val=styles.table))
     tbl_pr.append(_el("w:tblW", w=str(TEXT_WIDTH_TWIPS), type="dxa"))
     tbl_pr.append(_el("w:jc", val="center"))
     tbl_pr.append(_el("w:tblLayout", type="fixed"))
@@ -97,9 +121,9 @@ def table_element(table: Table):
     for w in widths:
         grid.append(_el("w:gridCol", w=str(w)))
     tbl.append(grid)
-    tbl.append(_row(table.header, widths, HEAD_STYLE_ID, header=True))
+    tbl.append(_row(table.header, widths, styles.head, header=True))
     for row in table.rows:
-        tbl.append(_row(row, widths, CELL_STYLE_ID, header=False))
+        tbl.append(_row(row, widths, styles.cell, header=False))
     return tbl
 
 
@@ -116,21 +140,18 @@ def insert_body_tables(docx, tables: Sequence[Table]) -> None:
     if not tables:
         return
     wanted = {table_marker(i): t for i, t in enumerate(tables, start=1)}
+    styles = TableStyles.of(docx)
     body = docx.element.body
     inserted = []
     for p in list(body.iter(qn("w:p"))):
         table = wanted.get(_paragraph_text(p).strip())
         if table is None:
             continue
-        tbl = table_element(table)
+        tbl = table_element(table, styles)
         p.addprevious(tbl)
         p.getparent().remove(p)
         inserted.append(tbl)
     for tbl in inserted:
         following = tbl.getnext()
         if following is not None and following.tag == qn("w:tbl"):
-            gap = _el("w:p")
-            gap_pr = _el("w:pPr")
-            gap_pr.append(_el("w:pStyle", val="GwBody"))
-            gap.append(gap_pr)
-            tbl.addnext(gap)
+            tbl.addnext(_styled_paragraph(styles.body))

@@ -8,7 +8,7 @@ one paragraph per issuer (style 发文机关署名（联合加盖印章）, id
 characters from the right).  ``place_joint_seals(docx, seals)`` turns them
 into rows: ``arrange`` (pure) decides how many names fit side by side and at
 which centres — the last centre is the date's centre — each row becomes one
-paragraph with centred tab stops, later rows four blank lines lower (a seal
+paragraph with centred tab stops (paragraphs found by role, ``docgen.roles``), later rows four blank lines lower (a seal
 is about four lines high), and a floating seal picture is anchored over each
 name as for a single issuer (``seal.place_seal``).
 """
@@ -35,9 +35,8 @@ from docgen.elements.seal import (
     _right_indent_pt,
     set_width_pt,
 )
+from docgen.roles import Role, StyleRoles, paragraph_role, paragraph_style_id, style_roles
 
-JOINT_STYLE_ID = "GwJointSealSignature"
-DATE_STYLE_ID = "GwSealDate"
 ROW_GAP_LINES = 4  # blank lines between rows of seals
 
 
@@ -70,9 +69,11 @@ def _row_paragraph(names: Sequence[str], centres: Sequence[float], template):
     """A copy of the issuer paragraph ``template`` holding ``names`` on centred tab stops."""
     p = OxmlElement("w:p")
     ppr = OxmlElement("w:pPr")
-    style = OxmlElement("w:pStyle")
-    style.set(qn("w:val"), JOINT_STYLE_ID)
-    ppr.append(style)
+    style_id = paragraph_style_id(template)
+    if style_id:
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), style_id)
+        ppr.append(style)
     tabs = OxmlElement("w:tabs")
     for centre in centres:
         tab = OxmlElement("w:tab")
@@ -102,13 +103,14 @@ def _row_paragraph(names: Sequence[str], centres: Sequence[float], template):
     return p
 
 
-def _blank(style_id: str = "GwBody"):
+def _blank(style_id: str | None):
     """An empty body line kept with what follows (room for the next row of seals)."""
     p = OxmlElement("w:p")
     ppr = OxmlElement("w:pPr")
-    style = OxmlElement("w:pStyle")
-    style.set(qn("w:val"), style_id)
-    ppr.append(style)
+    if style_id:
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), style_id)
+        ppr.append(style)
     ppr.append(OxmlElement("w:keepNext"))
     p.append(ppr)
     return p
@@ -121,14 +123,18 @@ def place_joint_seals(docx: bytes, seals: Sequence[str | Path], *,
     Returns ``docx`` unchanged when it has no joint-signature paragraphs.
     """
     doc = Document(io.BytesIO(docx))
+    roles: StyleRoles = style_roles(doc)
     paragraphs = doc.paragraphs
-    joint = [p for p in paragraphs if p.style is not None and p.style.style_id == JOINT_STYLE_ID]
+    kinds = [paragraph_role(p, roles) for p in paragraphs]
+    joint = [p for p, k in zip(paragraphs, kinds, strict=True) if k == Role.JOINT_SEAL_SIGNATURE]
     if not joint:
         return docx
-    date = next((p for p in paragraphs[paragraphs.index(joint[-1]) + 1:]
-                 if p.style is not None and p.style.style_id == DATE_STYLE_ID), None)
+    after = paragraphs.index(joint[-1]) + 1
+    date = next((p for p, k in zip(paragraphs[after:], kinds[after:], strict=True)
+                 if k == Role.SEAL_DATE), None)
     if date is None:
         return docx
+    body_id = roles.id_of(Role.BODY)
     names = [p.text for p in joint]
     rows = arrange([set_width_pt(n) for n in names], set_width_pt(date.text),
                    date_right=_right_indent_pt(date), diameter=diameter_mm / 25.4 * 72)
@@ -139,7 +145,7 @@ def place_joint_seals(docx: bytes, seals: Sequence[str | Path], *,
     for r, centres in enumerate(rows):
         if r:
             for _ in range(ROW_GAP_LINES):
-                anchor_at.addprevious(_blank())
+                anchor_at.addprevious(_blank(body_id))
         row_names = names[index:index + len(centres)]
         row = _row_paragraph(row_names, centres, joint[index]._p)
         anchor_at.addprevious(row)

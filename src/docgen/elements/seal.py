@@ -4,7 +4,7 @@
 on an arc) with Pillow — for samples and tests only, never a real seal.
 
 ``place_seal(docx, seal)`` takes rendered .docx bytes and returns new bytes:
-the 署名 paragraph (style 发文机关署名（加盖印章）) is centred over the
+the 署名 paragraph (role 发文机关署名（加盖印章）, found by ``docgen.roles``) is centred over the
 成文日期 (4 characters from the right, GB/T 9704 §7.3.5.1) and a floating
 picture of the seal (``wp:anchor``, in front of the text, no wrapping) is
 anchored to it: horizontally centred on the date, its top edge half a line
@@ -22,13 +22,15 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from docgen.render_docx import set_right_indent_pt, text_width_em
+from docgen.render_docx import right_indent_pt, set_right_indent_pt, set_width_pt
+from docgen.roles import Role, paragraph_role, style_roles
+
+__all__ = ["place_seal", "sample_seal_png", "seal_pairs", "set_width_pt"]
 
 SEAL_DIAMETER_MM = 42.0
 TEXT_WIDTH_PT = 156 / 25.4 * 72  # 442.2 pt
 CHAR_PT = 16.0 - 0.25  # a 3号 character as set (spacing −0.25 pt)
 LINE_PT = 579 / 20
-SEAL_STYLE_IDS = ("GwSealSignature", "GwSealDate")
 EMU_PER_PT = 12700
 
 
@@ -68,27 +70,19 @@ def sample_seal_png(text: str, font_path: str | Path, *, pixels: int = 500) -> b
     return out.getvalue()
 
 
-def set_width_pt(text: str) -> float:
-    """Width of a 3号 仿宋 line as set (the resolved font's advances, −0.25 pt per
-    character, ¼ em between CJK and digits); the em estimate if no font loads."""
-    try:
-        from docgen.pdf.metrics import get_fontbook  # noqa: PLC0415
-
-        face = get_fontbook().face("仿宋_GB2312")
-        width = sum(face.advance(ch) / 1000 * 16.0 - 0.25 for ch in text)
-    except Exception:  # noqa: BLE001 - fonts are optional here; fall back to the estimate
-        width = text_width_em(text) * CHAR_PT
-    # Word and LibreOffice add a quarter em between CJK and Latin/digits (autoSpaceDN/DE)
-    kinds = [ch.isascii() and ch.isalnum() for ch in text if not ch.isspace()]
-    return width + 4.0 * sum(a != b for a, b in zip(kinds, kinds[1:], strict=False))
-
-
 def _right_indent_pt(paragraph) -> float:
-    ppr = paragraph._p.pPr
-    ind = ppr.find(qn("w:ind")) if ppr is not None else None
-    if ind is not None and ind.get(qn("w:right")) is not None:
-        return int(ind.get(qn("w:right"))) / 20
-    return 4 * 16.0  # the styles' four characters
+    """The paragraph's right indent (direct or from its style); the styles' four characters
+    when it has none."""
+    return right_indent_pt(paragraph) or 4 * 16.0
+
+
+def seal_pairs(doc) -> list[tuple]:
+    """(署名, 成文日期) paragraph pairs of the sealed roles, found by style name or marker."""
+    roles = style_roles(doc)
+    paragraphs = doc.paragraphs
+    kinds = [paragraph_role(p, roles) for p in paragraphs]
+    return [(paragraphs[i], paragraphs[i + 1]) for i in range(len(paragraphs) - 1)
+            if (kinds[i], kinds[i + 1]) == (Role.SEAL_SIGNATURE, Role.SEAL_DATE)]
 
 
 def _anchor_xml(rid: str, cx: int, cy: int, x_emu: int, y_emu: int, pic_id: int) -> str:
@@ -116,10 +110,7 @@ def place_seal(docx: bytes, seal: str | Path, *, diameter_mm: float = SEAL_DIAME
     Returns ``docx`` unchanged when it has no 加盖印章 signature paragraph.
     """
     doc = Document(io.BytesIO(docx))
-    paragraphs = doc.paragraphs
-    pairs = [(a, b) for a, b in zip(paragraphs, paragraphs[1:], strict=False)
-             if a.style is not None and b.style is not None
-             and (a.style.style_id, b.style.style_id) == SEAL_STYLE_IDS]
+    pairs = seal_pairs(doc)
     if not pairs:
         return docx
     signature, date = pairs[0]
