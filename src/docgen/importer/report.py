@@ -1,0 +1,58 @@
+"""The import report: what was recognised, what is uncertain, what was corrected or dropped.
+
+Collects entries while the recogniser works and renders them as Chinese
+text.  Nothing the source contained leaves without an entry here: a
+paragraph is either in the data file or listed under 未导入.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+RECOGNISED = "识别"
+UNCERTAIN = "不确定"
+CORRECTED = "更正"
+DROPPED = "未导入"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # RECOGNISED, UNCERTAIN, CORRECTED or DROPPED
+    place: str  # “第 12 段” / “第 3 行”
+    message: str
+
+
+@dataclass
+class Report:
+    source: str
+    unit: str = "段"  # 段 for documents, 行 for text
+    entries: list[Entry] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # what was recognised, counted
+
+    def place(self, index: int | None) -> str:
+        return f"第 {index} {self.unit}" if index else ""
+
+    def add(self, kind: str, index: int | None, message: str) -> None:
+        self.entries.append(Entry(kind, self.place(index), message))
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def of(self, kind: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind == kind]
+
+    def render(self, target: str = "") -> str:
+        lines = [f"导入 {self.source}" + (f" → {target}" if target else "")]
+        if self.counts:
+            lines.append("识别：" + "，".join(f"{k} {v} 个" for k, v in self.counts.items()) + "。")
+        for kind, title in ((RECOGNISED, "识别到的元素"), (UNCERTAIN, "不确定（请核对）"),
+                            (CORRECTED, "已更正"), (DROPPED, "未导入")):
+            entries = self.of(kind)
+            if not entries:
+                continue
+            lines.append(f"{title}（{len(entries)} 项）：")
+            for e in entries:
+                lines.append(f"  {e.place + '：' if e.place else ''}{e.message}")
+        if not self.of(UNCERTAIN) and not self.of(DROPPED):
+            lines.append("没有不确定或未导入的内容。")
+        return "\n".join(lines)
