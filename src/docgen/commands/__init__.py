@@ -11,7 +11,7 @@ module of the command being run).  A command missing here still works: its
 module is then imported to list it.
 """
 
-COMMANDS = ("build", "pdf", "check", "diff", "fonts", "templates", "new", "next_year", "import_")
+COMMANDS = ("build", "pdf", "check", "diff", "fonts", "templates", "new", "next_year", "import_", "serve")
 
 SUMMARIES = {
     "build": "由数据文件生成 .docx 和 PDF",
@@ -23,6 +23,7 @@ SUMMARIES = {
     "new": "按模板生成数据文件草稿",
     "next_year": "根据今年的数据文件生成下一年的数据文件",
     "import_": "把已有的公文（.docx/.doc/.wps/文本）转换成数据文件",
+    "serve": "打开网页：填写数据、校对、预览和下载公文（不用改 YAML）",
 }
 
 
