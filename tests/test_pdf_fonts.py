@@ -76,7 +76,7 @@ def test_official_names_resolve_to_existing_truetype_capable_files(tmp_path):
         assert font.path.is_file(), font
         assert font.source == SOURCE_FALLBACK
     by_name = {f.requested: f for f in table}
-    assert by_name["黑体"].family == "WenQuanYi Zen Hei"
+    assert by_name["黑体"].family == "FandolHei"
     assert by_name["黑体"].subfont_index == 0
     assert by_name["楷体_GB2312"].family == "AR PL KaitiM GB"
     assert by_name["宋体"].family == "AR PL SungtiL GB"
@@ -91,17 +91,54 @@ def test_official_names_resolve_to_existing_truetype_capable_files(tmp_path):
     assert reg.resolve("FZXiaoBiaoSong-B05S").path == by_name["方正小标宋简体"].path
 
 
-def test_unknown_name_falls_back_to_body_font_with_one_warning(tmp_path):
+@pytest.mark.parametrize(
+    ("name", "family", "warned"),
+    [
+        # metric twins of the Office fonts: same advances, no warning
+        ("Calibri", "Carlito", False),
+        ("Cambria", "Caladea", False),
+        ("Courier New", "Liberation Mono", False),
+        ("Arial", "Liberation Sans", False),
+        ("Times New Roman", "Liberation Serif", False),
+        # CJK sans names: a 黑体 face, never 仿宋, and a warning
+        ("微软雅黑", "FandolHei", True),
+        ("Microsoft YaHei", "FandolHei", True),
+        ("等线", "FandolHei", True),
+        # unknown names: a stand-in of the same kind, and a warning
+        ("Segoe UI", "Liberation Sans", True),
+        ("Consolas", "Liberation Mono", True),
+        ("Garamond", "Liberation Serif", True),
+        ("华文楷体", "AR PL KaitiM GB", True),
+        ("方正仿宋_GBK", "FandolFang", True),
+        ("某某字体", "FandolFang", True),
+    ],
+)
+def test_missing_fonts_fall_back_by_kind(tmp_path, name, family, warned):
     reg = bare_registry(tmp_path)
-    body = reg.resolve("仿宋_GB2312")
-    font = reg.resolve("微软雅黑")
-    reg.resolve("微软雅黑")
-    reg.resolve("微软雅黑", bold=True)
-    assert font.requested == "微软雅黑"
-    assert font.path == body.path
-    assert len(reg.warnings) == 1
-    text = reg.warnings[0].describe()
-    assert "微软雅黑" in text and body.family in text and "DOCGEN_FONT_DIR" in text
+    font = reg.resolve(name)
+    reg.resolve(name)
+    reg.resolve(name, bold=True)
+    assert font.requested == name
+    assert font.family == family
+    assert len(reg.warnings) == int(warned)
+    if warned:
+        text = reg.warnings[0].describe()
+        assert name in text and family in text and "DOCGEN_FONT_DIR" in text
+
+
+def test_heiti_substitute_sets_the_comma_low_left_as_gb_fonts_do(tmp_path):
+    """The 黑体 substitute's "，" and "。" sit in the lower left of the em square (issue 10.7)."""
+    from fontTools.pens.boundsPen import BoundsPen
+
+    font = bare_registry(tmp_path).get("黑体")
+    tt = TTFont(str(font.embedded_path))
+    upem = tt["head"].unitsPerEm
+    glyphs = tt.getGlyphSet()
+    for ch in "，。、":
+        pen = BoundsPen(glyphs)
+        glyphs[tt.getBestCmap()[ord(ch)]].draw(pen)
+        x_min, y_min, x_max, y_max = pen.bounds
+        assert x_max < 0.5 * upem and y_max < 0.35 * upem, (ch, pen.bounds)
 
 
 def test_bold_uses_bold_file_when_substitute_has_one_else_fake_bold(tmp_path):
@@ -175,7 +212,7 @@ def test_missing_substitute_names_the_apt_package(tmp_path, monkeypatch):
     with pytest.raises(RenderError) as info:
         reg.resolve("黑体")
     text = info.value.describe()
-    assert "apt-get install fonts-wqy-zenhei" in text
+    assert "apt-get install texlive-lang-chinese" in text and "fonts-wqy-zenhei" in text
     assert "黑体" in text
 
 
@@ -267,7 +304,7 @@ def test_format_table_lists_each_name_with_file_and_source(tmp_path):
     lines = text.splitlines()
     assert lines[0].split() == ["字体名", "实际字体", "文件", "来源"]
     assert len(lines) == 1 + len(OFFICIAL_NAMES)
-    assert "wqy-zenhei.ttc" in next(line for line in lines if line.startswith("黑体"))
+    assert "FandolHei-Regular.otf" in next(line for line in lines if line.startswith("黑体"))
     assert all(line.endswith(SOURCE_FALLBACK) for line in lines[1:])
 
 

@@ -91,7 +91,7 @@ def test_text_survives_and_all_fonts_are_embedded(registry):
         names = {ch["fontname"].split("+", 1)[-1] for ch in pdf.pages[0].chars}
     assert "一、工作成效" in text and "我县坚持以习近平法治思想为指导" in text
     assert any(n.startswith("FandolFang") for n in names)
-    assert any(n.startswith("WenQuanYiZenHei") for n in names)
+    assert any(n.startswith("FandolHei") for n in names)
 
 
 def test_xmp_and_info_carry_the_metadata(registry, monkeypatch):

@@ -117,6 +117,7 @@ class ResolvedFont:
     fake_bold: bool = False
     embedded_path: Path | None = None
     postscript_name: str = ""
+    style: str = "serif"  # serif, sans, kai, mono: picks the per-glyph fallback chain
 
     @property
     def needs_conversion(self) -> bool:
@@ -149,10 +150,19 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class _Role:
-    """A group of official names that share their substitutes."""
+    """A group of names that share their substitutes.
+
+    ``style`` (serif, sans, kai, mono) picks the per-glyph fallback chain;
+    ``required`` roles (the official names) are an error when no substitute
+    is installed, the others fall back to the body font with a warning;
+    ``warn`` roles say so when a substitute (not a metric twin) serves them.
+    """
 
     names: tuple[str, ...]
     fallbacks: tuple[_Candidate, ...]
+    style: str = "serif"
+    required: bool = True
+    warn: bool = False
 
 
 _TEXLIVE_FANDOL = (
@@ -166,6 +176,34 @@ def _fandol(name: str) -> tuple[str, ...]:
 
 
 _FANDOL_PKG = "texlive-lang-chinese"
+_TT = "/usr/share/fonts/truetype/"
+
+
+def _liberation(style: str) -> _Candidate:
+    def paths(weight: str) -> tuple[str, ...]:
+        return tuple(f"{_TT}{d}/Liberation{style}-{weight}.ttf" for d in ("liberation2", "liberation"))
+
+    return _Candidate(f"Liberation {style}", paths("Regular"), "fonts-liberation2", paths("Bold"))
+
+
+def _crosextra(family: str) -> _Candidate:
+    d = _TT + "crosextra/"
+    return _Candidate(family, (f"{d}{family}-Regular.ttf",),
+                      f"fonts-crosextra-{family.lower()}", (f"{d}{family}-Bold.ttf",))
+
+
+_LIBERATION_SERIF = _liberation("Serif")
+_LIBERATION_SANS = _liberation("Sans")
+_LIBERATION_MONO = _liberation("Mono")
+_DEJAVU_SERIF = _Candidate("DejaVu Serif", (_TT + "dejavu/DejaVuSerif.ttf",), "fonts-dejavu-core",
+                           (_TT + "dejavu/DejaVuSerif-Bold.ttf",))
+_DEJAVU_SANS = _Candidate("DejaVu Sans", (_TT + "dejavu/DejaVuSans.ttf",), "fonts-dejavu-core",
+                          (_TT + "dejavu/DejaVuSans-Bold.ttf",))
+_DEJAVU_MONO = _Candidate("DejaVu Sans Mono", (_TT + "dejavu/DejaVuSansMono.ttf",),
+                          "fonts-dejavu-core", (_TT + "dejavu/DejaVuSansMono-Bold.ttf",))
+_FANDOL_HEI = _Candidate("FandolHei", _fandol("FandolHei-Regular.otf"), _FANDOL_PKG,
+                         _fandol("FandolHei-Bold.otf"))
+_WQY = _Candidate("WenQuanYi Zen Hei", (_TT + "wqy/wqy-zenhei.ttc",), "fonts-wqy-zenhei")
 
 # Names that are the same font under another language's name.
 _EQUIVALENT: tuple[frozenset[str], ...] = (
@@ -179,6 +217,10 @@ _EQUIVALENT: tuple[frozenset[str], ...] = (
     frozenset({"新宋体", "NSimSun"}),
     frozenset({"Times New Roman", "TimesNewRoman", "TimesNewRomanPSMT"}),
     frozenset({"Arial", "ArialMT"}),
+    frozenset({"Courier New", "CourierNewPSMT"}),
+    frozenset({"微软雅黑", "Microsoft YaHei"}),
+    frozenset({"等线", "DengXian"}),
+    frozenset({"幼圆", "YouYuan"}),
 )
 
 _ROLES: tuple[_Role, ...] = (
@@ -195,16 +237,15 @@ _ROLES: tuple[_Role, ...] = (
         names=("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "仿宋体"),
         fallbacks=(_Candidate("FandolFang", _fandol("FandolFang-Regular.otf"), _FANDOL_PKG),),
     ),
+    # FandolHei first: its "，" and "。" sit in the lower left of the em square as in
+    # GB fonts (SimHei); WenQuanYi Zen Hei centres them, a visible gap in headings.
     _Role(
         names=("黑体", "SimHei"),
-        fallbacks=(
-            _Candidate("WenQuanYi Zen Hei", ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",),
-                       "fonts-wqy-zenhei"),
-            _Candidate("FandolHei", _fandol("FandolHei-Regular.otf"), _FANDOL_PKG,
-                       _fandol("FandolHei-Bold.otf")),
-        ),
+        fallbacks=(_FANDOL_HEI, _WQY),
+        style="sans",
     ),
     _Role(
+        style="kai",
         names=("楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi"),
         fallbacks=(
             _Candidate("AR PL KaitiM GB",
@@ -232,38 +273,106 @@ _ROLES: tuple[_Role, ...] = (
     ),
     _Role(
         names=("Times New Roman", "TimesNewRoman", "TimesNewRomanPSMT", "Times"),
-        fallbacks=(
-            _Candidate("Liberation Serif",
-                       ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-                        "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
-                       "fonts-liberation2",
-                       ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
-                        "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf")),
-            _Candidate("DejaVu Serif", ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",),
-                       "fonts-dejavu-core",
-                       ("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",)),
-        ),
+        fallbacks=(_LIBERATION_SERIF, _DEJAVU_SERIF),
     ),
     _Role(
         names=("Arial", "ArialMT", "Helvetica"),
-        fallbacks=(
-            _Candidate("Liberation Sans",
-                       ("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-                        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
-                       "fonts-liberation2",
-                       ("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
-                        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")),
-            _Candidate("DejaVu Sans", ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",),
-                       "fonts-dejavu-core",
-                       ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",)),
-        ),
+        fallbacks=(_LIBERATION_SANS, _DEJAVU_SANS),
+        style="sans",
     ),
+    # Metric twins of the Office fonts: same advance widths, so lines break as in Word.
+    _Role(names=("Calibri", "Calibri Light"), style="sans", required=False,
+          fallbacks=(_crosextra("Carlito"), _LIBERATION_SANS)),
+    _Role(names=("Cambria", "Cambria Math"), required=False,
+          fallbacks=(_crosextra("Caladea"), _LIBERATION_SERIF)),
+    _Role(names=("Courier New", "CourierNewPSMT", "Courier"), style="mono", required=False,
+          fallbacks=(_LIBERATION_MONO, _DEJAVU_MONO)),
+    # CJK sans-serif names of Windows, macOS and Adobe: a 黑体 face, never 仿宋.
+    _Role(names=("微软雅黑", "Microsoft YaHei", "等线", "DengXian", "等线 Light", "DengXian Light",
+                 "微软正黑体", "Microsoft JhengHei", "幼圆", "YouYuan", "华文黑体", "STHeiti",
+                 "华文细黑", "STXihei", "苹方", "PingFang SC", "思源黑体", "Source Han Sans SC",
+                 "Source Han Sans CN", "Noto Sans CJK SC", "Noto Sans SC", "方正黑体简体",
+                 "方正黑体_GBK", "FZHei-B01S"),
+          style="sans", required=False, warn=True, fallbacks=(_FANDOL_HEI, _WQY)),
 )
 
 
 def _norm(name: str) -> str:
     """Comparison key of a font name: case, spaces and full-width forms ignored."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+# Per-glyph fallback chains: when the font that serves a run lacks a character,
+# the first of these that has it draws it (TrueType files only: no conversion).
+_UMING = _Candidate("AR PL UMing CN", (_TT + "arphic/uming.ttc",), "fonts-arphic-uming")
+_UKAI = _Candidate("AR PL UKai CN", (_TT + "arphic/ukai.ttc",), "fonts-arphic-ukai")
+_WENKAI = _Candidate("LXGW WenKai", (_TT + "lxgw-wenkai/LXGWWenKai-Regular.ttf",),
+                     "fonts-lxgw-wenkai")
+# BabelStone Han: Chinese glyph forms, URO and parts of Ext A-H; HanaMin A/B: all of
+# Ext A-F (Japanese glyph forms, used only for what BabelStone lacks).
+_BABELSTONE = _Candidate("BabelStone Han", (_TT + "babelstone/BabelStoneHan.ttf",),
+                         "fonts-babelstone-han")
+_HANAMIN_A = _Candidate("HanaMinA", (_TT + "hanazono/HanaMinA.ttf",), "fonts-hanazono")
+_HANAMIN_B = _Candidate("HanaMinB", (_TT + "hanazono/HanaMinB.ttf",), "fonts-hanazono")
+_WIDE_HAN = (_BABELSTONE, _HANAMIN_A, _HANAMIN_B)
+_SYMBOLS = (
+    _DEJAVU_SANS,
+    _Candidate("Symbola", (_TT + "ancient-scripts/Symbola_hint.ttf",), "fonts-symbola"),
+    _Candidate("Noto Sans Symbols", (_TT + "noto/NotoSansSymbols-Regular.ttf",),
+               "fonts-noto-core"),
+    _Candidate("Noto Sans Symbols2", (_TT + "noto/NotoSansSymbols2-Regular.ttf",),
+               "fonts-noto-core"),
+    _Candidate("OpenSymbol", (_TT + "libreoffice/opens___.ttf",), "fonts-opensymbol"),
+)
+_CJK_CHAINS: dict[str, tuple[_Candidate, ...]] = {
+    "serif": (_UMING, *_WIDE_HAN, _WENKAI, _WQY),
+    "sans": (_WQY, *_WIDE_HAN, _UMING, _WENKAI),
+    "kai": (_WENKAI, _UKAI, *_WIDE_HAN, _UMING, _WQY),
+    "mono": (_WQY, *_WIDE_HAN, _UMING),
+}
+_LATIN_CHAINS: dict[str, tuple[_Candidate, ...]] = {
+    "serif": (_LIBERATION_SERIF, _DEJAVU_SERIF),
+    "sans": (_LIBERATION_SANS, _DEJAVU_SANS),
+    "kai": (_LIBERATION_SERIF, _DEJAVU_SERIF),
+    "mono": (_LIBERATION_MONO, _DEJAVU_MONO),
+}
+STYLES = ("serif", "sans", "kai", "mono")
+_STYLE_OFFICIAL = {"serif": "宋体", "sans": "黑体", "kai": "楷体_GB2312", "mono": "黑体"}
+STYLE_NAMES = {"serif": "宋体/仿宋类", "sans": "黑体类", "kai": "楷体类", "mono": "等宽"}
+
+
+def fallback_chain(style: str, cjk: bool) -> tuple[_Candidate, ...]:
+    """Fonts to try, in order, for a character the run's own font lacks.
+
+    A CJK character tries CJK faces of the run's style first, then the
+    symbol and Latin faces; any other character the other way round.
+    """
+    style = style if style in _CJK_CHAINS else "serif"
+    han, latin = _CJK_CHAINS[style], _LATIN_CHAINS[style]
+    order = (*han, *_SYMBOLS, *latin) if cjk else (*latin, *_SYMBOLS, *han)
+    out: list[_Candidate] = []
+    for cand in order:
+        if cand not in out:
+            out.append(cand)
+    return tuple(out)
+
+
+_SANS_WORDS = ("sans", "gothic", "arial", "helvet", "verdana", "tahoma", "segoe", "calibri",
+               "trebuchet", "lucida", "franklin", "century gothic", "黑", "圆", "hei", "yahei")
+_MONO_WORDS = ("mono", "courier", "consol", "code", "typewriter", "fixed")
+_KAI_WORDS = ("楷", "kai")
+
+
+def guess_style(name: str) -> str:
+    """serif / sans / kai / mono from a font name nobody described to us."""
+    key = _norm(name)
+    if any(wd.replace(" ", "") in key for wd in _MONO_WORDS):
+        return "mono"
+    if any(wd in key for wd in _KAI_WORDS):
+        return "kai"
+    if any(wd.replace(" ", "") in key for wd in _SANS_WORDS):
+        return "sans"
+    return "serif"
 
 
 _EQUIV_BY_KEY: dict[str, frozenset[str]] = {
@@ -537,6 +646,40 @@ def convert_to_truetype(src: Path, index: int = 0, cache: Path | None = None) ->
     return target
 
 
+def font_coverage(src: Path, index: int = 0, cache: Path | None = None) -> frozenset[int]:
+    """The code points font *src* (face *index*) has glyphs for.
+
+    Read with fontTools once and kept in the cache folder (a sorted array of
+    32-bit code points, keyed like conversions), so walking a fallback chain
+    does not parse every font in it; ``frozenset()`` if the font is unreadable.
+    """
+    import array
+
+    from fontTools.ttLib import TTFont
+
+    src = Path(src)
+    folder = cache or cache_dir()
+    try:
+        target = folder / (_cache_name(src, index)[:-4] + ".cmap")
+    except OSError:
+        return frozenset()
+    if target.is_file():
+        data = array.array("I")
+        data.frombytes(target.read_bytes())
+        return frozenset(data)
+    try:
+        font = TTFont(str(src), fontNumber=index, lazy=True)
+        cmap = font.getBestCmap() or {}
+        font.close()
+    except Exception:  # noqa: BLE001 - fontTools raises many kinds on broken fonts
+        return frozenset()
+    cps = frozenset(cp for cp, glyph in cmap.items() if glyph != ".notdef")
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, array.array("I", sorted(cps)).tobytes())
+    return cps
+
+
 # --------------------------------------------------------------------------
 # User configuration
 
@@ -654,6 +797,8 @@ class FontRegistry:
         self._registered: dict[tuple[str, bool], ResolvedFont] = {}
         self._warned: set[str] = set()
         self._substituted: dict[str, DocgenWarning] = {}
+        self._chains: dict[tuple[str, bool], list[ResolvedFont]] = {}
+        self._coverage: dict[tuple[Path, int], frozenset[int]] = {}
 
     # -- lazily built indexes ------------------------------------------------
 
@@ -732,30 +877,40 @@ class FontRegistry:
 
     def _resolve_uncached(self, name: str, bold: bool) -> ResolvedFont:
         exact = equivalent_names(name)
+        role = _ROLE_BY_KEY.get(_norm(name))
+        style = role.style if role is not None else guess_style(name)
         found = self._from_user_sources(name, exact, bold)
         if found:
-            return found
-        role = _ROLE_BY_KEY.get(_norm(name))
+            return replace(found, style=style)
         if role is not None:
             cousins = [n for n in role.names if _norm(n) not in {_norm(e) for e in exact}]
-            found = self._from_user_sources(name, cousins, bold) or self._from_fallbacks(
-                name, role, bold)
+            found = self._from_user_sources(name, cousins, bold)
             if found:
-                return found
-            raise _missing_fallback_error(name, role)
-        body = self.resolve(BODY_FONT, bold=bold)
+                return replace(found, style=style)
+            found = self._from_fallbacks(name, role, bold)
+            if found:
+                if role.warn:
+                    self._warn_substitute(name, found, style)
+                return replace(found, style=style)
+            if role.required:
+                raise _missing_fallback_error(name, role)
+        stand_in = self.resolve(_stand_in_name(name, style), bold=bold)
+        self._warn_substitute(name, stand_in, style)
+        return replace(stand_in, requested=name, style=style)
+
+    def _warn_substitute(self, name: str, sub: ResolvedFont, style: str) -> None:
         key = _norm(name)
-        if key not in self._warned:
-            self._warned.add(key)
-            warning = DocgenWarning(
-                f"本机没有字体“{name}”，PDF 中改用“{body.family}”（{body.requested} 的替代字体）",
-                fix=f"如需使用真实字体，把“{name}”的字体文件放入字体目录（环境变量 "
-                    "DOCGEN_FONT_DIR 或当前目录下的 fonts/），或在 fonts.yaml 中写明文件路径；"
-                    "也可在模板中改用公文标准字体",
-            )
-            self._substituted[key] = warning
-            self.warnings.append(warning)
-        return replace(body, requested=name)
+        if key in self._warned:
+            return
+        self._warned.add(key)
+        warning = DocgenWarning(
+            f"本机没有字体“{name}”，PDF 中改用“{sub.family}”（{STYLE_NAMES.get(style, '')}替代字体）",
+            fix=f"如需使用真实字体，把“{name}”的字体文件放入字体目录（环境变量 "
+                "DOCGEN_FONT_DIR 或当前目录下的 fonts/），或在 fonts.yaml 中写明文件路径；"
+                "也可在模板中改用公文标准字体",
+        )
+        self._substituted[key] = warning
+        self.warnings.append(warning)
 
     def substitution_warnings(self, names: Iterable[str]) -> list[DocgenWarning]:
         """The warnings for those of *names* served by the body font instead.
@@ -784,12 +939,52 @@ class FontRegistry:
             return hit
         font = self.resolve(name, bold=bold)
         if font.embedded_path is None:
-            converted = convert_to_truetype(font.path, font.subfont_index, self.cache)
-            font = replace(font, embedded_path=converted)
+            font = self.ensure(font)
             self._resolved[key] = font
-        _register_with_reportlab(font)
+        else:
+            _register_with_reportlab(font)
         self._registered[key] = font
         return font
+
+    def ensure(self, font: ResolvedFont) -> ResolvedFont:
+        """*font* converted (if CFF) and registered with reportlab."""
+        if font.embedded_path is None:
+            converted = convert_to_truetype(font.path, font.subfont_index, self.cache)
+            font = replace(font, embedded_path=converted)
+        _register_with_reportlab(font)
+        return font
+
+    def fallback_fonts(self, style: str, cjk: bool) -> list[ResolvedFont]:
+        """The installed fonts of :func:`fallback_chain`, in order (resolved once).
+
+        The chain starts with the official font of the style (宋体, 黑体,
+        楷体_GB2312: a real one when installed), then the wide-coverage faces.
+        """
+        key = (style, cjk)
+        hit = self._chains.get(key)
+        if hit is not None:
+            return hit
+        out: list[ResolvedFont] = []
+        if cjk:
+            out.append(self.resolve(_STYLE_OFFICIAL.get(style, "宋体")))
+        for cand, face in self.chain_faces(style, cjk):
+            if face is not None:
+                out.append(self._make(f"（缺字回退）{cand.family}", face, SOURCE_FALLBACK, False))
+        self._chains[key] = out
+        return out
+
+    def covers(self, font: ResolvedFont, ch: str) -> bool:
+        """True if *font* has a glyph for *ch* (its cmap read once, cached on disk)."""
+        ident = (font.path, font.subfont_index)
+        cps = self._coverage.get(ident)
+        if cps is None:
+            cps = self._coverage[ident] = font_coverage(font.path, font.subfont_index, self.cache)
+        return ord(ch) in cps
+
+    def chain_faces(self, style: str, cjk: bool) -> list[tuple[_Candidate, FontFace | None]]:
+        """Each candidate of the style's chain with its installed face (None: not installed)."""
+        return [(c, _candidate_face(c, c.paths, self._system_index()))
+                for c in fallback_chain(style, cjk)]
 
     def prepare(self, names: Iterable[str] | None = None) -> list[tuple[ResolvedFont, float]]:
         """Convert (and cache) every CFF font the names need; returns (font, seconds) pairs."""
@@ -806,6 +1001,24 @@ class FontRegistry:
                 self.get(name, bold=bold)
                 done.append((self.resolve(name, bold=bold), time.perf_counter() - started))
         return done
+
+
+def _stand_in_name(name: str, style: str) -> str:
+    """The known name whose font stands in for an unknown *name* of that style."""
+    latin = name.isascii()
+    if style == "mono":
+        return "Courier New"
+    if style == "sans":
+        return "Arial" if latin else "黑体"
+    if style == "kai":
+        return "楷体_GB2312"
+    if latin:
+        return "Times New Roman"
+    if "仿宋" in name:
+        return BODY_FONT
+    if "宋" in name or "明" in name:
+        return "宋体"
+    return BODY_FONT
 
 
 def _candidate_face(cand: _Candidate, paths: tuple[str, ...],
@@ -841,6 +1054,34 @@ def _missing_fallback_error(name: str, role: _Role) -> RenderError:
 _REPORTLAB_DONE: set[str] = set()
 
 
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF as UTF-16 surrogate pairs.
+
+    reportlab 4/5 writes ``<%04X>`` of the code point, which a reader takes as
+    four hex digits: 𡒄 (U+21484) would be extracted as ⅈ (U+2148).
+    """
+    def utf16(cp: int) -> str:
+        return (chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+                if cp > 0xFFFF else f"{cp:04X}")
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})",
+        "/Supplement 0", ">> def", f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *[f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)],
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+def _patch_reportlab_to_unicode() -> None:
+    from reportlab.pdfbase import ttfonts
+
+    if ttfonts.makeToUnicodeCMap is not _to_unicode_cmap:
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
 def _register_with_reportlab(font: ResolvedFont) -> None:
     """pdfmetrics.registerFont(TTFont(...)) once per process per file."""
     if font.reportlab_name in _REPORTLAB_DONE:
@@ -849,6 +1090,7 @@ def _register_with_reportlab(font: ResolvedFont) -> None:
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     assert font.embedded_path is not None
+    _patch_reportlab_to_unicode()
     index = 0 if font.embedded_path != font.path else font.subfont_index
     try:
         pdfmetrics.registerFont(
