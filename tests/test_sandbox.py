@@ -22,7 +22,7 @@ from docgen.errors import DataError, DocgenError, TemplateError
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "templates" / "report.docx"
-TITLE_TAG = "{{ meta.title }}"
+TITLE_TAG = "{{ title_text }}"
 
 HOSTILE_TAGS = [
     "{{ ''.__class__.__mro__ }}",
@@ -201,7 +201,7 @@ def test_output_name_from_title_stays_in_out_dir(tmp_path: Path, title: str, nam
     assert result.docx == out.resolve() / name
     assert sorted(p.name for p in out.iterdir()) == [name]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data.yaml", "deep"]
-    assert title in document_text(result.docx)
+    assert title in document_text(result.docx).replace("\n", "")  # long titles break into lines
 
 
 def test_failed_build_leaves_previous_output(tmp_path: Path, out: Path) -> None:

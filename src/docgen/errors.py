@@ -97,6 +97,22 @@ class UnsafeInputError(DocgenError):
     kind = "输入文件不安全"
 
 
+class InternalError(DocgenError):
+    """A docgen defect met while handling a file (not the input's fault); the API's last resort."""
+
+    kind = "内部错误"
+
+    @classmethod
+    def wrap(cls, exc: BaseException, file: str | Path | None) -> InternalError:
+        if isinstance(exc, MemoryError):
+            return cls("处理该文件时内存不足，已停止，没有写入任何文件", location=Location(file=str(file)),
+                       fix="检查数据、模板和它们引用的表格、图片是否异常庞大；必要时拆分后分别生成")
+        return cls(f"处理该文件时出现程序内部错误（{type(exc).__name__}），没有写入任何文件",
+                   location=Location(file=None if file is None else str(file)),
+                   fix="这是 docgen 的问题，不是您的数据的问题：设置环境变量 DOCGEN_DEBUG=1 重新生成该文件，"
+                       "并把输出发给维护人员")
+
+
 @dataclass(frozen=True)
 class DocgenWarning:
     """Something docgen did not do exactly as asked, reported instead of hidden."""

@@ -33,7 +33,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
-from docgen.errors import DataError, Location
+from docgen import limits
+from docgen.errors import DataError, DocgenError, Location
+from docgen.safety import clean_text
 from docgen.spreadsheet import Address, SheetProblem, number_text, read_value
 
 __all__ = ["CheckFailed", "Figure", "NoPrevious", "evaluate"]
@@ -63,6 +65,12 @@ class Figure:
     name: str
     value: int | float | Decimal | str
     text: str
+
+    def __post_init__(self) -> None:
+        # figures from YAML and from tables reach the document: no XML-illegal characters
+        if isinstance(self.value, str):
+            object.__setattr__(self, "value", clean_text(self.value))
+        object.__setattr__(self, "text", clean_text(self.text))
 
     def __str__(self) -> str:
         return self.text
@@ -101,7 +109,7 @@ def _suggest(name: str, known: Sequence[str]) -> str:
 
 def _round(number: Decimal, decimals: int) -> Decimal:
     with localcontext() as ctx:
-        ctx.prec = 60
+        ctx.prec = limits.DECIMAL_PRECISION
         return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
@@ -208,15 +216,18 @@ class _Evaluator:
             raise self.error(path, f"数字“{name}”的值 {str(raw).lower()} 被读成了“是/否”，不是数字。",
                              "填写数字；如果确实要写 yes、no、on、off 这样的文字，请加引号。")
         if isinstance(raw, int):
+            self._digits(name, path, Decimal(raw))
             return Figure(name, raw, str(raw))
         if isinstance(raw, float):
             if math.isnan(raw) or math.isinf(raw):
                 raise self.error(path, f"数字“{name}”的值 {raw} 不是有效数字。", "填写一个普通数字，如 97.7。")
             number = Decimal(repr(raw))
+            self._digits(name, path, number)
             return Figure(name, number, number_text(number))
         if isinstance(raw, str):
             text = raw.strip()
             if _NUMBER.match(text):
+                self._digits(name, path, Decimal(text))
                 return Figure(name, Decimal(text), text)
             return Figure(name, text, text)
         if isinstance(raw, _dt.datetime):
@@ -227,6 +238,16 @@ class _Evaluator:
             return self._computed(name, raw)
         raise self.error(path, f"数字“{name}”的值是列表，无法识别。",
                          "直接写一个数字（如 97.7），或写计算式（如 {sum: [甲, 乙]}）。")
+
+    def _digits(self, name: str, path: tuple[str | int, ...], number: Decimal) -> None:
+        """Refuse a figure longer than :data:`docgen.limits.MAX_FIGURE_DIGITS` digits."""
+        digits = len(number.as_tuple().digits)
+        exponent = number.as_tuple().exponent
+        width = max(digits, digits + exponent) if isinstance(exponent, int) else digits
+        if width > limits.MAX_FIGURE_DIGITS or (isinstance(exponent, int) and -exponent > limits.MAX_FIGURE_DIGITS):
+            raise self.error(path, f"数字“{name}”有 {width} 位，超过 docgen 能准确计算的 {limits.MAX_FIGURE_DIGITS} 位。",
+                             "检查是否多写了数字；确实是这么长的编号或文字时，请加引号并在前面加一个汉字说明，"
+                             "如 编号: 第12345…号。")
 
     def _computed(self, name: str, raw: Mapping[Any, Any]) -> Figure:
         path = ("figures", name)
@@ -375,7 +396,12 @@ class _Evaluator:
         if has_cell == has_label or (has_label and not ("row" in raw and "column" in raw)):
             raise self.error(path, f"数字“{name}”要指明读取哪个单元格。",
                              "写 cell: B3，或同时写 row: 行名称 和 column: 列名称（二者选一）。")
-        file = (self.base_dir / source.strip())
+        from docgen.inputs import confine  # noqa: PLC0415
+
+        try:  # inside the data file's folder tree, never an absolute path, ../ or outward link
+            file = confine(source, self.base_dir, field="from", location=self.locate(path))
+        except DocgenError as exc:
+            raise self.error(path, f"数字“{name}”：{exc.message}", exc.fix) from None
         if file.suffix.lower() == ".csv" and "sheet" in raw:
             raise self.error(("figures", name, "sheet"), f"CSV 文件 {file.name} 没有工作表，不能写 sheet。",
                              "删去 sheet:，或改用 .xlsx 文件。")
@@ -389,6 +415,7 @@ class _Evaluator:
             raise self.error(path, f"数字“{name}”：{problem.message}", problem.fix) from None
         if value.number is None:
             return Figure(name, value.text, value.text)
+        self._digits(name, path, value.number)
         if decimals is None:
             return Figure(name, _normalize_int(value.number), value.text)
         return _number_figure(name, value.number, decimals)
@@ -500,7 +527,7 @@ class _Evaluator:
 
 def _percent(numerator: Decimal, denominator: Decimal) -> Decimal:
     with localcontext() as ctx:
-        ctx.prec = 40
+        ctx.prec = limits.DECIMAL_PRECISION
         try:
             return numerator * 100 / denominator
         except InvalidOperation:  # pragma: no cover - denominators are checked first
@@ -530,6 +557,8 @@ def evaluate(spec: Mapping[str, Any], checks: Sequence[Any], *,
     if not isinstance(spec, Mapping):
         evaluator.error(("figures",), "figures 应当是“名称: 数字”的映射。", "每行写一个数字，如 网上办比例: 97.7。")
         return {}, evaluator.errors
-    figures = evaluator.run()
-    evaluator.run_checks(checks)
+    with localcontext() as ctx:  # wide enough for any accepted figure: sums never round silently
+        ctx.prec = limits.DECIMAL_PRECISION
+        figures = evaluator.run()
+        evaluator.run_checks(checks)
     return figures, evaluator.errors

@@ -23,28 +23,32 @@ the operating system refuses a write.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 import yaml
-from jinja2 import StrictUndefined
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from .errors import Location, RenderError, UnsafeInputError
+from docgen import limits
+from docgen.commit import commit_files, recover, write_error
+from docgen.errors import DocgenError, Location, RenderError, UnsafeInputError
+from docgen.inputs import check_regular, confine, read_bounded
+from docgen.sandbox import BoundedSandbox, BudgetExceeded, ExpressionError
 
 __all__ = [
+    "BudgetExceeded",
+    "ExpressionError",
+    "check_regular",
+    "confine",
+    "read_bounded",
+    "recover",
+    "write_error",
     "DEFAULT_NAME",
     "MAX_IMAGE_PIXELS",
     "MAX_TEMPLATE_SEQUENCE",
@@ -152,6 +156,8 @@ def safe_output_name(title: str, suffix: str, *, max_bytes: int = 200) -> str:
     name = _INVISIBLE.sub("", name)
     name = re.sub(r"\.{2,}", ".", name)
     name = name.strip(" .")
+    while name.startswith("~$"):  # Word's owner-file prefix: such files are hidden and deleted
+        name = name[2:].lstrip(" .")
     name = _truncate_utf8(name, budget).rstrip(" .")
     if _is_windows_reserved(name):
         name = "_" + _truncate_utf8(name, budget - 1).rstrip(" .")
@@ -160,16 +166,32 @@ def safe_output_name(title: str, suffix: str, *, max_bytes: int = 200) -> str:
     return name + suffix
 
 
+#: Every output of one document gets the stem cut to this suffix's budget, so they share it.
+_LONGEST_SUFFIX = ".docx"
+
+
+def output_stem(title: str) -> str:
+    """The file stem every output of the document named *title* shares."""
+    return safe_output_name(title, _LONGEST_SUFFIX).removesuffix(_LONGEST_SUFFIX)
+
+
 def output_path(out_dir: Path, title: str, suffix: str) -> Path:
     """The path for the output named after *title* in *out_dir*.
 
-    The name comes from :func:`safe_output_name`; the returned path is
+    The name is :func:`output_stem` plus *suffix* (so a document's .docx and
+    .pdf always share a stem); the returned path is
     absolute, its parent is ``out_dir`` resolved, and if something already at
     that place (a symbolic link) would lead outside ``out_dir``,
     :class:`UnsafeInputError` is raised instead.
     """
     base = Path(out_dir).resolve()
-    name = safe_output_name(title, suffix)
+    if len(suffix) > len(_LONGEST_SUFFIX):
+        raise ValueError(f"suffix {suffix!r} longer than {_LONGEST_SUFFIX!r}")
+    name = safe_output_name(output_stem(title), suffix)
+    if base.exists() and not base.is_dir():
+        raise RenderError(f"输出位置“{out_dir}”是一个文件，不是文件夹，没有写入任何文件",
+                          location=Location(file=str(out_dir)),
+                          fix="用 --out 指定一个文件夹（不存在时会自动创建），或删除/改名这个同名文件")
     candidate = base / name
     real = candidate.resolve()
     if candidate.parent != base or real.parent != base or real.name in ("", ".", ".."):
@@ -185,156 +207,32 @@ def output_path(out_dir: Path, title: str, suffix: str) -> Path:
 # Atomic writes
 # --------------------------------------------------------------------------
 
-_TEMP_PREFIX = ".docgen-"
-_TEMP_SUFFIX = ".tmp"
-
-
-@lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_error(path: Path, exc: OSError) -> RenderError:
-    reason = exc.strerror or type(exc).__name__
-    return RenderError(
-        f"无法写入文件（{reason}），原有文件未改动",
-        location=Location(file=str(path)),
-        fix="检查输出文件夹是否存在、是否有写入权限、磁盘是否已满，以及该文件是否正被 Word/WPS 打开",
-    )
-
-
-def _remove_quietly(path: str | Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename durable; not every platform or file system allows it."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_temp(path: Path, data: bytes) -> str:
-    """Write *data* to a new temporary file next to *path*, fsync it, and return its name.
-
-    The temporary file is removed again if anything (including
-    KeyboardInterrupt) goes wrong.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    return tmp
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace *path* with *data* in one step.
+    """Replace *path* with *data* in one step (:func:`docgen.commit.commit_files` for one file).
 
-    The bytes go to a temporary file in the same folder, are flushed to disk,
-    and the file is renamed over *path*.  On any error or interruption the
-    temporary file is removed and *path* is left as it was.  Operating-system
-    refusals become :class:`RenderError`; KeyboardInterrupt is re-raised.
+    On any error or interruption *path* is left as it was and no temporary
+    file remains.  Operating-system refusals become :class:`RenderError`.
     """
-    path = Path(path)
-    try:
-        tmp = _write_temp(path, data)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    try:
-        os.replace(tmp, path)
-    except BaseException as exc:
-        _remove_quietly(tmp)
-        if isinstance(exc, OSError):
-            raise _write_error(path, exc) from exc
-        raise
-    _fsync_dir(path.parent)
-
-
-def _backup(target: Path) -> str | None:
-    """A hidden copy of an existing *target* (a hard link when possible), or None if absent."""
-    if not target.exists():
-        return None
-    fd, backup = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".bak", dir=target.parent)
-    os.close(fd)
-    try:
-        os.unlink(backup)
-        try:
-            os.link(target, backup)
-        except OSError:
-            with open(target, "rb") as src, open(backup, "wb") as dst:
-                dst.write(src.read())
-    except BaseException:
-        _remove_quietly(backup)
-        raise
-    return backup
+    commit_files({Path(path): data})
 
 
 def write_all_or_nothing(files: Mapping[Path, bytes]) -> None:
     """Write several outputs (such as a .docx and its .pdf) so that either all change or none.
 
-    First every temporary file is written and flushed; only then are they
-    renamed over their targets.  If a rename fails half-way, the targets
-    already replaced are restored from backups taken just before.  On any
-    failure or interruption no target has changed and no temporary file
-    remains.  Operating-system refusals become :class:`RenderError`.
+    The journal protocol of :mod:`docgen.commit`: survives errors, Ctrl+C and
+    SIGTERM in this process, and — with :func:`docgen.commit.recover` run by
+    the next build — SIGKILL.  Outputs in several folders are committed one
+    folder at a time.  Operating-system refusals become :class:`RenderError`.
     """
-    items = [(Path(p), data) for p, data in files.items()]
-    resolved = [p.resolve() for p, _ in items]
-    if len(set(resolved)) != len(resolved):
-        raise ValueError("write_all_or_nothing: two outputs have the same path")
-
-    temps: list[tuple[Path, str]] = []
-    backups: dict[Path, str | None] = {}
-    replaced: list[Path] = []
-    current = items[0][0] if items else Path()
-    try:
-        for path, data in items:
-            current = path
-            temps.append((path, _write_temp(path, data)))
-        for path, _ in items:
-            current = path
-            backups[path] = _backup(path)
-        for path, tmp in temps:
-            current = path
-            os.replace(tmp, path)
-            replaced.append(path)
-    except BaseException as exc:
-        for path in reversed(replaced):
-            original = backups.get(path)
-            with contextlib.suppress(OSError):
-                if original is None:
-                    os.unlink(path)
-                else:
-                    os.replace(original, path)
-        for _, tmp in temps:
-            _remove_quietly(tmp)
-        for backup in backups.values():
-            if backup is not None:
-                _remove_quietly(backup)
-        if isinstance(exc, OSError):
-            raise _write_error(current, exc) from exc
-        raise
-    for backup in backups.values():
-        if backup is not None:
-            _remove_quietly(backup)
-    for parent in {p.parent for p, _ in items}:
-        _fsync_dir(parent)
+    by_folder: dict[Path, dict[Path, bytes]] = {}
+    for path, data in files.items():
+        by_folder.setdefault(Path(path).parent, {})[Path(path)] = data
+    for folder in by_folder:
+        if not folder.is_dir():
+            first = next(iter(by_folder[folder]))
+            raise write_error(first, FileNotFoundError(2, "输出文件夹不存在"))
+    for group in by_folder.values():
+        commit_files(group)
 
 
 # --------------------------------------------------------------------------
@@ -361,8 +259,9 @@ def _unsafe(message: str, where: str | Path, fix: str, *, line: int | None = Non
 _FIX_RESAVE = "用 Word 或 WPS 打开原文件，另存为“Word 文档（*.docx）”后再试；若来源不明，请勿使用该文件"
 
 
-def check_docx_archive(path: Path, *, max_total_uncompressed: int = 200 * 2**20,
-                       max_entries: int = 5000, max_ratio: int = 200) -> None:
+def check_docx_archive(path: Path, *, max_total_uncompressed: int = limits.MAX_DOCX_UNCOMPRESSED,
+                       max_entries: int = limits.MAX_DOCX_ENTRIES,
+                       max_ratio: int = limits.MAX_DOCX_RATIO) -> None:
     """Refuse a .docx that is not a zip, lacks the Word parts, or looks like a zip bomb.
 
     Only the zip's central directory is read; nothing is decompressed.  The
@@ -372,17 +271,17 @@ def check_docx_archive(path: Path, *, max_total_uncompressed: int = 200 * 2**20,
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _unsafe(f"无法读取文件（{exc.strerror}）", path,
-                      "检查文件名和路径是否正确、文件是否存在") from exc
+        size = check_regular(path, "docx")  # a FIFO or device is refused before zipfile opens it
+    except DocgenError as exc:
+        raise _unsafe(exc.message, path, exc.fix or "检查文件名和路径是否正确、文件是否存在") from exc
     if size > max_total_uncompressed:
         raise _unsafe(f"文件过大（{_mib(size)}，上限 {_mib(max_total_uncompressed)}）", path,
                       "压缩文档中的图片（Word：文件→压缩图片）后再试")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, RuntimeError, UnicodeError) as exc:
         raise _unsafe("不是有效的 .docx 文件（文件不是 zip 格式，可能是旧版 .doc、改了扩展名或已损坏）",
                       path, _FIX_RESAVE) from exc
     if len(infos) > max_entries:
@@ -397,6 +296,9 @@ def check_docx_archive(path: Path, *, max_total_uncompressed: int = 200 * 2**20,
         if info.flag_bits & 0x1:
             raise _unsafe(f"文件内部条目 {info.filename} 已加密，无法读取", path,
                           "去掉文档密码（Word：文件→信息→保护文档）后另存再试")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _unsafe(f"文件内部条目 {info.filename} 使用了 Word 不用的压缩方式，无法读取", path,
+                          _FIX_RESAVE, path=info.filename)
         total += info.file_size
         if total > max_total_uncompressed:
             raise _unsafe(f"文件解压后过大（超过 {_mib(max_total_uncompressed)}），疑似“压缩炸弹”",
@@ -463,7 +365,7 @@ def parse_xml(data: bytes, *, where: str) -> etree._Element:
 # --------------------------------------------------------------------------
 
 #: The largest image docgen accepts, in pixels (64 megapixels: a 600 dpi A3 scan is 70 % of it).
-MAX_IMAGE_PIXELS: int = 64_000_000
+MAX_IMAGE_PIXELS: int = limits.MAX_IMAGE_PIXELS
 
 
 def check_image(data: bytes | BinaryIO, where: str) -> tuple[int, int] | None:
@@ -495,30 +397,60 @@ def _fix_image() -> str:
     return "在 Word/WPS 中选中该图片，用“压缩图片”降低分辨率，或换用较小的图片后重新保存"
 
 
-_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf")
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_XML_TYPES = ("application/xml", "text/xml")
+
+
+def part_content_types(archive: zipfile.ZipFile, where: str) -> dict[str, str]:
+    """Part name (as in the zip) → content type, from ``[Content_Types].xml`` (Override, then Default)."""
+    root = parse_xml(archive.read("[Content_Types].xml"), where=f"{where}:[Content_Types].xml")
+    defaults = {el.get("Extension", "").lower(): el.get("ContentType", "")
+                for el in root.iter(f"{_CT}Default")}
+    overrides = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "")
+                 for el in root.iter(f"{_CT}Override")}
+    types: dict[str, str] = {}
+    for name in archive.namelist():
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+        types[name] = overrides.get(name) or defaults.get(extension, "")
+    return types
+
+
+def _is_xml_part(name: str, content_type: str, head: bytes) -> bool:
+    return (content_type.endswith("+xml") or content_type in _XML_TYPES
+            or name.lower().endswith((".xml", ".rels"))
+            or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"))
 
 
 def check_docx(path: Path, **archive_limits: int) -> None:
     """Everything docgen checks before opening an untrusted .docx.
 
-    :func:`check_docx_archive`, then every ``.xml``/``.rels`` part through
-    :func:`parse_xml`, then every image's header through :func:`check_image`.
-    Reading parts is bounded by the sizes the archive check accepted.
+    :func:`check_docx_archive`; then each part is judged by its content type
+    (``[Content_Types].xml``) and its first bytes, not by its file name:
+    every XML part (``…+xml``, ``application/xml``, a ``.xml``/``.rels`` name,
+    or content starting with ``<``) goes through :func:`parse_xml`, and every
+    other part through :func:`check_image` (which reads only an image header
+    and ignores what is not an image).  Reading parts is bounded by the sizes
+    the archive check accepted.
     """
     path = Path(path)
     check_docx_archive(path, **archive_limits)
     try:
         with zipfile.ZipFile(path) as archive:
+            types = part_content_types(archive, str(path))
             for info in archive.infolist():
+                if info.is_dir():
+                    continue
                 name = info.filename
-                lower = name.lower()
                 where = f"{path}:{name}"
-                if lower.endswith((".xml", ".rels")):
+                with archive.open(info) as member:
+                    head = member.read(64)
+                if _is_xml_part(name, types.get(name, ""), head):
                     parse_xml(archive.read(info), where=where)
-                elif lower.endswith(_IMAGE_SUFFIXES):
+                else:
                     with archive.open(info) as member:
                         check_image(member, where)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError,
+            UnicodeError) as exc:
         raise _unsafe("文件已损坏，无法读取其中的内容", path, _FIX_RESAVE) from exc
 
 
@@ -549,7 +481,8 @@ def _yaml_events(text: str) -> Iterator[yaml.Event]:
     return yaml.parse(text, Loader=loader)
 
 
-def check_yaml_limits(text: str, *, where: str, max_nodes: int = 200_000, max_depth: int = 64) -> None:
+def check_yaml_limits(text: str, *, where: str, max_nodes: int = limits.MAX_YAML_NODES,
+                      max_depth: int = limits.MAX_YAML_DEPTH) -> None:
     """Refuse YAML whose alias-expanded size or nesting depth is too large.
 
     Walks the parser's event stream (nothing is composed or constructed):
@@ -638,38 +571,7 @@ def check_yaml_limits(text: str, *, where: str, max_nodes: int = 200_000, max_de
 
 
 # --------------------------------------------------------------------------
-# Jinja
+# Jinja (the checked evaluation lives in docgen.sandbox)
 # --------------------------------------------------------------------------
 
-#: The longest string or list a template expression may build with ``*``.
-MAX_TEMPLATE_SEQUENCE = 1_000_000
-_MAX_EXPONENT = 1000
-
-
-class BoundedSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, plus bounds on the two operators that blow up memory in one step.
-
-    The sandbox already refuses attributes starting with ``_`` and Python
-    internals (``__class__``, ``__globals__``, ``mro`` …) with
-    :class:`jinja2.exceptions.SecurityError`, and caps ``range()`` at 100 000
-    items.  This class also refuses ``'x' * 10**9`` and ``10 ** 10**9``
-    (SecurityError as well).  Defaults: autoescape on, StrictUndefined.
-    Jinja's sandbox is not a complete resource limit (see docs/security.md).
-    """
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("autoescape", True)
-        kwargs.setdefault("undefined", StrictUndefined)
-        super().__init__(*args, **kwargs)
-
-    def call_binop(self, context, operator: str, left, right):
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, str | bytes | list | tuple) and isinstance(times, int) \
-                        and len(seq) * times > MAX_TEMPLATE_SEQUENCE:
-                    raise SecurityError("sequence repetition exceeds the template limit")
-        elif operator == "**" and isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
-            raise SecurityError("exponent exceeds the template limit")
-        return super().call_binop(context, operator, left, right)
+MAX_TEMPLATE_SEQUENCE = limits.MAX_TEMPLATE_SEQUENCE

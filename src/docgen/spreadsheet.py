@@ -13,14 +13,18 @@ location.  Workbooks are opened read-only with cached formula results
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-MAX_ROWS = 100_000          # rows scanned when looking a label up
-MAX_FILE_BYTES = 50 * 2**20
+from docgen import limits
+from docgen.errors import DocgenError
+
+MAX_ROWS = limits.MAX_SHEET_ROWS          # rows scanned when looking a label up
+MAX_FILE_BYTES = limits.MAX_SHEET_BYTES
 
 _CELL = re.compile(r"^([A-Za-z]{1,3})([1-9][0-9]{0,6})$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -72,9 +76,10 @@ def parse_cell(cell: str) -> tuple[int, int]:
 
 
 def number_text(number: Decimal) -> str:
-    """A Decimal as plain positional text: Decimal('1E+3') → '1000'."""
-    text = format(number, "f")
-    return "0" if text in ("-0", "+0") else text
+    """A Decimal as plain positional text: Decimal('1E+3') → '1000'; a negative zero has no sign."""
+    if number.is_zero():
+        number = number.copy_abs()
+    return format(number, "f")
 
 
 def _from_python(value: object, percent: bool = False) -> SheetValue | None:
@@ -100,15 +105,17 @@ def _from_python(value: object, percent: bool = False) -> SheetValue | None:
     return SheetValue(None, text)
 
 
-def _check_file(path: Path) -> None:
+def _read(path: Path) -> bytes:
+    """The table file's bytes: a regular file within the size limit (docgen.inputs)."""
+    from docgen.inputs import read_bounded  # noqa: PLC0415
+
     if not path.exists():
         raise SheetProblem(f"找不到表格文件 {path.name}。",
                            "检查 from: 后的文件名；路径相对于数据文件所在的文件夹。")
-    if not path.is_file():
-        raise SheetProblem(f"{path.name} 不是文件。", "from: 后应写表格文件名，如 数据.xlsx。")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise SheetProblem(f"表格文件 {path.name} 太大（超过 50 MB）。",
-                           "只保留需要引用的工作表后另存为较小的文件。")
+    try:
+        return read_bounded(path, "sheet")
+    except DocgenError as exc:
+        raise SheetProblem(exc.message, exc.fix or "") from exc
 
 
 def _lookup(rows: list[list[object]], address: Address, where: str) -> object:
@@ -139,23 +146,76 @@ def _label(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _gb2312_share(text: str) -> float:
+    """The share of non-ASCII characters that lie in GB2312 (common simplified Chinese)."""
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return 1.0
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return common / len(wide)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def decode_table_text(raw: bytes, name: str) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030.
+
+    Big5 (traditional Chinese) bytes also decode as GB18030, into wrong
+    characters; such a file is recognised (most of its characters fall
+    outside GB2312 while it is valid Big5) and refused rather than read as
+    mojibake.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    fix = "用 Excel/WPS 打开该表格，另存为“CSV UTF-8（逗号分隔）”后再试。"
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _gb2312_share(text) >= 0.8:
+        return text
+    try:
+        raw.decode("big5")
+        big5 = True
+    except UnicodeDecodeError:
+        big5 = False
+    if big5:
+        raise SheetProblem(f"表格 {name} 看起来是 Big5（繁体中文）编码，docgen 无法可靠识别。", fix)
+    if text is not None:
+        return text
+    raise SheetProblem(f"表格 {name} 的编码无法识别（不是 UTF-8，也不是 GBK）。", fix)
+
+
 def read_csv_value(path: Path, address: Address) -> SheetValue:
     """Read one value from a UTF-8 (or GBK) .csv file."""
-    _check_file(path)
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise SheetProblem(f"{path.name} 的编码无法识别。", "将表格另存为 UTF-8 编码的 CSV。")
+    text = decode_table_text(_read(path), path.name)
     rows: list[list[object]] = []
-    for i, row in enumerate(csv.reader(text.splitlines())):
-        if i >= MAX_ROWS:
-            break
-        rows.append(list(row))
+    cells = 0
+    try:
+        for i, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+            if i >= MAX_ROWS:
+                break
+            rows.append(list(row[:limits.MAX_SHEET_COLUMNS]))
+            cells += len(rows[-1])
+            if cells > limits.MAX_SHEET_CELLS:
+                raise SheetProblem(f"表格 {path.name} 的单元格过多（超过 {limits.MAX_SHEET_CELLS} 个）。",
+                                   "只保留需要引用的行和列，另存为较小的文件。")
+    except csv.Error as exc:
+        raise SheetProblem(f"表格 {path.name} 的 CSV 格式有误（{exc}）。",
+                           "用 Excel/WPS 打开并重新另存为 CSV。") from exc
     where = f"表格 {path.name} "
     value = _lookup(rows, address, where)
     result = _from_python(value)
@@ -165,37 +225,83 @@ def read_csv_value(path: Path, address: Address) -> SheetValue:
     return result
 
 
+_FIX_XLSX = "确认它是 Excel/WPS 保存的 .xlsx 文件（不是 .xls 或改了扩展名的文件），可用 Excel/WPS 打开后重新保存。"
+
+
+def _check_workbook_archive(data: bytes, name: str) -> None:
+    """Bound what the workbook expands to, from the zip directory alone (nothing is inflated)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if len(infos) > limits.MAX_DOCX_ENTRIES:
+                raise SheetProblem(f"表格文件 {name} 内部条目过多（{len(infos)} 个），疑似恶意构造。", _FIX_XLSX)
+            total = 0
+            for info in infos:
+                if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+                    raise SheetProblem(f"表格文件 {name} 已加密或使用了 Excel 不用的压缩方式。", _FIX_XLSX)
+                total += info.file_size
+                if info.filename.lower().endswith("sharedstrings.xml") \
+                        and info.file_size > limits.MAX_XLSX_SHARED_STRINGS:
+                    raise SheetProblem(
+                        f"表格文件 {name} 中的文字表过大（解压后 {info.file_size // limits.MB} MB，上限 "
+                        f"{limits.MAX_XLSX_SHARED_STRINGS // limits.MB} MB）。",
+                        "只保留需要引用的工作表，另存为较小的文件。")
+                if info.filename.lower().endswith((".xml", ".rels")):
+                    with archive.open(info) as member:
+                        head = member.read(2048)
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise SheetProblem(f"表格文件 {name} 中含有 DOCTYPE/实体声明，已拒绝读取。", _FIX_XLSX)
+            if total > limits.MAX_XLSX_UNCOMPRESSED:
+                raise SheetProblem(
+                    f"表格文件 {name} 解压后过大（{total // limits.MB} MB，上限 "
+                    f"{limits.MAX_XLSX_UNCOMPRESSED // limits.MB} MB），疑似“压缩炸弹”。",
+                    "只保留需要引用的工作表，另存为较小的文件。")
+    except SheetProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a truncated or damaged zip fails in many ways
+        raise SheetProblem(f"无法打开表格文件 {name}（文件不完整或已损坏）。", _FIX_XLSX) from exc
+
+
 def read_xlsx_value(path: Path, address: Address) -> SheetValue:
     """Read one value from an .xlsx workbook (read-only, cached formula results)."""
     import openpyxl  # noqa: PLC0415 - only needed when a figure names a workbook
 
-    _check_file(path)
+    data = _read(path)
+    _check_workbook_archive(data, path.name)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetProblem(f"无法打开表格文件 {path.name}（{type(exc).__name__}）。",
-                           "确认它是 Excel/WPS 保存的 .xlsx 文件（不是 .xls 或改了扩展名的文件）。") from exc
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
+        raise SheetProblem(f"无法打开表格文件 {path.name}（文件不完整或已损坏）。", _FIX_XLSX) from exc
     try:
-        names = workbook.sheetnames
-        sheet_name = address.sheet if address.sheet is not None else names[0]
-        if sheet_name not in names:
-            raise SheetProblem(f"表格文件 {path.name} 中没有工作表“{sheet_name}”（现有：{'、'.join(names)}）。",
-                               "sheet: 写工作表标签上的名称。")
-        sheet = workbook[sheet_name]
-        where = f"表格 {path.name} 的工作表“{sheet_name}”"
-        percent = False
-        if address.cell:
-            r, c = parse_cell(address.cell)
-            cell = sheet.cell(row=r, column=c)
-            value = getattr(cell, "value", None)
-            percent = "%" in str(getattr(cell, "number_format", "") or "")
-        else:
-            rows = [list(row) for _, row in zip(range(MAX_ROWS), sheet.iter_rows(values_only=True),
-                                                strict=False)]
-            value = _lookup(rows, address, where)
-        result = _from_python(value, percent=percent)
+        return _xlsx_value(workbook, path, address)
+    except SheetProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise SheetProblem(f"读取表格文件 {path.name} 时出错（文件不完整或已损坏）。", _FIX_XLSX) from exc
     finally:
         workbook.close()
+
+
+def _xlsx_value(workbook, path: Path, address: Address) -> SheetValue:
+    """The value at *address* in an open read-only workbook."""
+    names = workbook.sheetnames
+    sheet_name = address.sheet if address.sheet is not None else names[0]
+    if sheet_name not in names:
+        raise SheetProblem(f"表格文件 {path.name} 中没有工作表“{sheet_name}”（现有：{'、'.join(names)}）。",
+                           "sheet: 写工作表标签上的名称。")
+    sheet = workbook[sheet_name]
+    where = f"表格 {path.name} 的工作表“{sheet_name}”"
+    percent = False
+    if address.cell:
+        r, c = parse_cell(address.cell)
+        cell = sheet.cell(row=r, column=c)
+        value = getattr(cell, "value", None)
+        percent = "%" in str(getattr(cell, "number_format", "") or "")
+    else:
+        rows = [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=limits.MAX_SHEET_COLUMNS,
+                                                     values_only=True)]
+        value = _lookup(rows, address, where)
+    result = _from_python(value, percent=percent)
     if result is None:
         raise SheetProblem(
             f"{where}的{address.describe().removeprefix(f'工作表“{sheet_name}”')}是空的。",

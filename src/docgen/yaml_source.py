@@ -86,8 +86,11 @@ def read_data_text(path: Path) -> str:
     if path.is_dir():
         raise DataError("这是一个目录，不是数据文件。", location=Location(file=where),
                         fix="请指定一个 .yaml 数据文件。")
+    from docgen.inputs import read_bounded  # noqa: PLC0415
+
+    raw = read_bounded(path, "data")  # a regular file (no FIFO, device), within the size limit
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError("文件不是 UTF-8 编码。", location=Location(file=where),
                         fix="用记事本或 WPS 将文件另存为 UTF-8 编码。") from exc
