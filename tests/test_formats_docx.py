@@ -95,14 +95,15 @@ def test_seal_is_an_anchor_over_the_signature() -> None:
     assert place_seal(rendered("minutes")[0], document.meta.seal) == rendered("minutes")[0]
 
 
-def test_attachment_table_grid_is_evened() -> None:
+def test_attachment_table_is_a_body_table() -> None:
+    """An attachment's table takes the body-table syntax: style 公文表格, the data's widths."""
     docx, _ = rendered("notice")
-    fixed = even_table_grids(docx)
-    body = part(fixed, "word/document.xml")
+    body = part(even_table_grids(docx), "word/document.xml")
     table = next(t for t in body.iterfind(".//w:tbl", NS)
-                 if t.find(".//w:pStyle[@w:val='GwTableHead']", NS) is not None)
+                 if "修订防汛防旱应急预案" in "".join(x.text or "" for x in t.iter(f"{{{W}}}t")))
+    assert table.find("w:tblPr/w:tblStyle", NS).get(f"{{{W}}}val") == "GwTable"
     cols = [int(c.get(f"{{{W}}}w")) for c in table.iterfind("w:tblGrid/w:gridCol", NS)]
-    assert len(cols) == 4 and len(set(cols)) == 1
+    assert sum(cols) == 8844 and cols[1] > cols[3] > cols[2] > cols[0]
     assert [len(r.findall("w:tc", NS)) for r in table.iterfind("w:tr", NS)] == [4, 4, 4, 4]
 
 

@@ -117,7 +117,8 @@ def test_notice_body_table_xml() -> None:
     data = ROOT / "data" / "notice-示例.yaml"
     document = load_document(data).document
     docx = render(document, find_template(document.template, data))
-    (tbl,) = body_table_xml(docx)
+    tbl, attachment_table = body_table_xml(docx)  # the body's, then the attachment's
+    assert len(attachment_table.findall("w:tblGrid/w:gridCol", NS)) == 4
     assert tbl.find("w:tblPr/w:tblW", NS).get(f"{{{W}}}w") == "8844"
     assert tbl.find("w:tblPr/w:jc", NS).get(f"{{{W}}}val") == "center"
     cols = [int(c.get(f"{{{W}}}w")) for c in tbl.iterfind("w:tblGrid/w:gridCol", NS)]

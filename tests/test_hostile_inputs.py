@@ -149,7 +149,7 @@ def hostile_document_xml(prolog: str, entity: str) -> bytes:
         xml = archive.read("word/document.xml").decode("utf-8")
     body_start = xml.index("<w:document")
     xml = prolog + xml[body_start:]
-    xml = xml.replace("{{ meta.title }}", f"&{entity};", 1)
+    xml = xml.replace("{{ title_text }}", f"&{entity};", 1)
     return xml.encode("utf-8")
 
 

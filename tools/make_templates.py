@@ -333,9 +333,12 @@ def _run_in(doc, level: int):
     return p
 
 
-def body_loop(doc) -> None:
-    """The numbered body: one sample paragraph per block kind and level."""
-    _paragraph(doc, "{%p for b in blocks %}", "公文正文")
+def body_loop(doc, source: str = "blocks") -> None:
+    """The numbered body: one sample paragraph per block kind and level.
+
+    ``source`` is what the loop iterates: the main body's ``blocks`` or an
+    attachment's ``a.blocks`` (the same kinds, numbered afresh)."""
+    _paragraph(doc, f"{{%p for b in {source} %}}", "公文正文")
     first = True
     for level in (1, 2, 3, 4):
         keyword = "if" if first else "elif"
@@ -384,14 +387,19 @@ def new_document():
 
 
 def make_report(out: Path) -> None:
-    """报告: title, optional 主送机关, numbered body, signature and date, 附注."""
-    doc = new_document()
-    _paragraph(doc, "{{ meta.title }}", "公文标题")
+    """报告: title (broken into lines), optional 主送机关, numbered body, 附件说明,
+    signature and date, 附注, 附件 pages."""
+    import template_formats as tf  # noqa: PLC0415 - the 附件 blocks live with the formats
+
+    doc = tf._new()
+    _paragraph(doc, "{{ title_text }}", "公文标题")
     _paragraph(doc, "{%p if recipients_text %}", "主送机关")
     _paragraph(doc, "{{ recipients_text }}：", "主送机关")
     _paragraph(doc, "{%p endif %}", "主送机关")
     body_loop(doc)
+    tf.attachment_notes(doc)
     signature_block(doc)
+    tf.attachment_pages(doc)
     core = doc.core_properties
     core.title = "报告（docgen 模板）"
     core.author = "docgen"

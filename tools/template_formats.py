@@ -191,6 +191,8 @@ def define_format_styles(doc) -> None:
       keep_next=True)
     S(doc, "GwAttachTitle", "附件标题", font=mt.TITLE_FONT, size=22, jc="center", first_chars=0,
       before=LINE, after=LINE, keep_next=True)
+    S(doc, "GwIssuedTitle", "印发文件标题", font=mt.TITLE_FONT, size=22, jc="center", first_chars=0,
+      after=LINE, keep_next=True, page_break=True)
     S(doc, "GwTableText", "表格文字", size=14, jc="center", first_chars=0, line=None, grid=False)
     S(doc, "GwTableHead", "表格表头", font=mt.HEI_FONT, size=14, jc="center", first_chars=0,
       line=None, grid=False)
@@ -398,32 +400,18 @@ note = mt.note_block
 
 
 def attachment_pages(doc) -> None:
-    """Each bound 附件 on a new page: 附件N (黑体, first line), title on the third line,
-    paragraphs, and a ruled table whose first row is the header."""
+    """Each bound 附件 on a new page: 附件N (黑体, first line), its title (2号小标宋, centred,
+    broken like the main title) on the third line, then its own numbered body — the same
+    block kinds as the main body, tables included.  The document a 印发 notice issues has
+    no label: its title opens the new page."""
     _p(doc, "{%p for a in attachment_pages %}", "公文正文")
+    _p(doc, "{%p if a.label %}", "公文正文")
     _p(doc, "{{ a.label }}", "附件标识")
-    _p(doc, "{{ a.title }}", "附件标题")
-    _p(doc, "{%p for t in a.body %}", "公文正文")
-    _p(doc, "{{ t }}", "公文正文")
-    _p(doc, "{%p endfor %}", "公文正文")
-    _p(doc, "{%p if a.has_table %}", "公文正文")
-    # docxtpl repeats cells with {%tc for %} / {%tc endfor %}, one tag per cell: three
-    # template columns; docgen.elements.finish evens the widths for the real column count
-    third = TEXT_W_TWIPS // 3
-    table = _table(doc, 4, [third, third, TEXT_W_TWIPS - 2 * third],
-                   borders={s: 4 for s in ("top", "left", "bottom", "right", "insideH", "insideV")},
-                   margins={"left": 108, "right": 108, "top": 40, "bottom": 40})
-    rows = table.rows
-    for cells, style in ((rows[0].cells, "表格表头"), (rows[2].cells, "表格文字")):
-        tag = "h in a.header" if style == "表格表头" else "c in row"
-        _cell_text(cells[0], f"{{%tc for {tag} %}}", style, doc)
-        _cell_text(cells[1], "{{ h }}" if style == "表格表头" else "{{ c }}", style, doc)
-        _cell_text(cells[2], "{%tc endfor %}", style, doc)
-    _cell_text(rows[1].cells[0], "{%tr for row in a.rows %}", "表格文字", doc)
-    _cell_text(rows[3].cells[0], "{%tr endfor %}", "表格文字", doc)
-    header_row = rows[0]._tr.get_or_add_trPr()
-    header_row.append(OxmlElement("w:tblHeader"))
+    _p(doc, "{{ a.title_text }}", "附件标题")
+    _p(doc, "{%p else %}", "公文正文")
+    _p(doc, "{{ a.title_text }}", "印发文件标题")
     _p(doc, "{%p endif %}", "公文正文")
+    mt.body_loop(doc, "a.blocks")
     _p(doc, "{%p endfor %}", "公文正文")
 
 

@@ -47,11 +47,11 @@ REQUIRED_TOP = ("meta", "body")
 # key -> (kind, required); kinds: str, int, date, strlist, bool, issuers, doc_number,
 # order_number, copy_number, urgency, seal, attachments (see _META_READERS)
 META_KEYS: dict[str, tuple[str, bool]] = {
-    "title": ("str", True),
+    "title": ("title", True),
     "issuer": ("issuers", True),
     "year": ("int", True),
     "date": ("date", True),
-    "recipients": ("strlist", False),
+    "recipients": ("recipients", False),
     "doc_number": ("doc_number", False),
     "signer": ("str", False),
     "copy_number": ("copy_number", False),
@@ -82,10 +82,13 @@ META_NAMES = {
     "attendees": "出席人员", "absent": "请假人员", "observers": "列席人员",
 }
 URGENCIES = ("特急", "加急")
-ATTACHMENT_KEYS = {"name": "附件名称", "body": "附件正文（段落列表）", "table": "附件表格（行的列表）"}
+ATTACHMENT_KEYS = {"name": "附件名称（标题）", "body": "附件正文（与 body 写法相同）",
+                   "table": "附件末尾的表格（与正文 table 写法相同）",
+                   "issued": "印发/转发的文件本身（true：不列入附件说明，不标“附件”）",
+                   "numbering": "附件自己的编号规则（可选，默认同正文）"}
 NUMBERING_KEYS = {"continue", "formats", "enumeration"}
-HEADING_KEYS = {"heading", "level", "text", "body"}
-ENUM_KEYS = {"enumerate", "inline"}
+HEADING_KEYS = {"heading", "level", "text", "body", "enumerate"}
+ENUM_KEYS = {"enumerate", "inline", "text"}
 TABLE_KEYS = {"caption": "表题（可选）", "header": "表头（单元格列表）",
               "rows": "数据行（行的列表）", "widths": "相对列宽（可选，数字列表）"}
 TABLE_FIX = ("正文表格写成 table: {caption: 表题, header: [项目, 件数], rows: [[驳回, 3], …]}，"
@@ -264,26 +267,27 @@ def _build_node(c: _Collector, fill: _TextFiller, item: Any, p: PathKey,
             raw_text = _as_text(c, item["text"], (*p, "text"), "段首标题后的正文（text）")
             text = fill(raw_text, (*p, "text")) if raw_text is not None else ""
         children = _build_body(c, fill, item["body"], (*p, "body"), level) if "body" in item else ()
-        if title is None:
+        entries = _enumeration_entries(c, fill, item["enumerate"], (*p, "enumerate")) \
+            if "enumerate" in item else ()
+        if title is None or entries is None:
             return None
-        return Heading(fill(title, (*p, "heading")), level, text, children, c.source.locate(p))
+        return Heading(fill(title, (*p, "heading")), level, text, children, c.source.locate(p),
+                       entries)
     if "enumerate" in item:
         _check_keys(c, item, ENUM_KEYS, p, "列举")
-        entries = item["enumerate"]
-        if not isinstance(entries, list) or not entries:
-            c.error((*p, "enumerate"), "列举（enumerate）应当是一个非空列表。",
-                    fix="每条列举内容一行，以 “- ” 开头。")
+        texts = _enumeration_entries(c, fill, item["enumerate"], (*p, "enumerate"))
+        if texts is None:
             return None
-        texts = []
-        for j, entry in enumerate(entries):
-            t = _as_text(c, entry, (*p, "enumerate", j), "列举内容")
-            if t is not None:
-                texts.append(fill(t, (*p, "enumerate", j)))
-        inline = item.get("inline", False)
+        lead = None
+        if "text" in item:
+            raw_lead = _as_text(c, item["text"], (*p, "text"), "列举前的引导语（text）")
+            lead = fill(raw_lead, (*p, "text")) if raw_lead is not None else None
+        # a lead-in sentence and its 一是……二是…… make one paragraph unless inline: false
+        inline = item.get("inline", lead is not None)
         if not isinstance(inline, bool):
             c.error((*p, "inline"), "inline 只能写 true 或 false。", fix="写 inline: true 合为一段。")
             inline = False
-        return Enumeration(tuple(texts), inline, c.source.locate(p))
+        return Enumeration(texts, inline, lead, c.source.locate(p))
     if "table" in item:
         _check_keys(c, item, {"table"}, p, "正文表格")
         return _build_table(c, fill, item["table"], (*p, "table"))
@@ -296,6 +300,20 @@ def _build_node(c: _Collector, fill: _TextFiller, item: Any, p: PathKey,
             fix="正文每项是一段文字，或含 heading:（标题）、text:（段落）、enumerate:（列举）、"
                 "table:（表格）之一。")
     return None
+
+
+def _enumeration_entries(c: _Collector, fill: _TextFiller, entries: Any,
+                         path: PathKey) -> tuple[str, ...] | None:
+    """The entries of an ``enumerate:`` list, figures filled in (None: reported error)."""
+    if not isinstance(entries, list) or not entries:
+        c.error(path, "列举（enumerate）应当是一个非空列表。", fix="每条列举内容一行，以 “- ” 开头。")
+        return None
+    texts = []
+    for j, entry in enumerate(entries):
+        t = _as_text(c, entry, (*path, j), "列举内容")
+        if t is not None:
+            texts.append(fill(t, (*path, j)))
+    return tuple(texts)
 
 
 def _table_cell(c: _Collector, fill: _TextFiller, value: Any, path: PathKey) -> str:
@@ -366,20 +384,29 @@ def _build_table(c: _Collector, fill: _TextFiller, raw: Any, p: PathKey) -> Tabl
     return Table(header, tuple(rows), caption or None, widths, c.source.locate(p))
 
 
-def _build_numbering(c: _Collector, raw: Any) -> NumberingRules:
+def _build_numbering(c: _Collector, raw: Any, path: PathKey = ("numbering",)) -> NumberingRules:
     rules = NumberingRules()
     if raw is None:
         return rules
-    path: PathKey = ("numbering",)
     if not isinstance(raw, dict):
         c.error(path, "numbering 应当是映射（键: 值）。", fix="例如 numbering: {continue: [3]}")
         return rules
     _check_keys(c, raw, NUMBERING_KEYS, path, "numbering ")
     cont = raw.get("continue", [])
     levels: set[int] = set()
-    if not isinstance(cont, list) or not all(isinstance(x, int) and 1 <= x <= 4 for x in cont):
-        c.error((*path, "continue"), "continue 应当是 1 到 4 的层级列表。",
-                fix="例如 continue: [3] 表示第三层 1. 2. … 全文连续编号。")
+    run_on: list[tuple[int, int]] = []
+    cont_fix = ("continue: [3] 表示第三层 1. 2. … 全文连续编号；continue: {3: 1} 表示第三层跨过"
+                "（一）（二）连续编号、在每个“一、”下重新从 1. 开始。")
+    if isinstance(cont, dict):
+        for level, until in cont.items():
+            if not (isinstance(level, int) and isinstance(until, int) and 1 <= until < level <= 4):
+                c.error((*path, "continue", level), f"continue 中的 {level!r}: {until!r} 无效。",
+                        fix=cont_fix)
+            else:
+                run_on.append((level, until))
+    elif not isinstance(cont, list) or not all(isinstance(x, int) and 1 <= x <= 4 for x in cont):
+        c.error((*path, "continue"), "continue 应当是 1 到 4 的层级列表，或“层级: 重新编号的上级层级”。",
+                fix=cont_fix)
     else:
         levels = set(cont)
     formats = list(rules.formats)
@@ -398,7 +425,8 @@ def _build_numbering(c: _Collector, raw: Any) -> NumberingRules:
     if not isinstance(enumeration, str) or ("{cn}" not in enumeration and "{n}" not in enumeration):
         c.error((*path, "enumeration"), "列举格式 enumeration 无效。", fix="例如 \"{cn}是\"。")
         enumeration = rules.enumeration
-    return NumberingRules(tuple(formats), frozenset(levels), enumeration)  # type: ignore[arg-type]
+    return NumberingRules(tuple(formats), frozenset(levels), enumeration,  # type: ignore[arg-type]
+                          tuple(sorted(run_on)))
 
 
 def _meta_bool(c: _Collector, value: Any, path: PathKey, what: str) -> bool | None:
@@ -478,53 +506,116 @@ def _seal_picture(c: _Collector, value: Any, path: PathKey, what: str) -> str | 
         return None
 
 
-def _meta_attachments(c: _Collector, value: Any, path: PathKey, what: str):
+def _meta_attachments(c: _Collector, value: Any, path: PathKey, what: str) -> Any:
+    """Kept raw here: attachment text takes figures, which are computed after meta
+    (``_build_attachments`` reads it)."""
+    return value
+
+
+def _build_attachments(c: _Collector, fill: _TextFiller, value: Any, rules: NumberingRules):
+    """``meta.attachments``: names only, or documents with their own body (same syntax as
+    the main body), an optional closing ``table``, ``issued`` and ``numbering``."""
     from docgen.model import Attachment  # noqa: PLC0415
 
+    path: PathKey = ("meta", "attachments")
     items = value if isinstance(value, list) else [value]
     out: list[Attachment] = []
-    fix = "每个附件写一行 “- 附件名称”；随文附上的附件写成 {name: 名称, body: [段落, …]}，可加 table。"
+    fix = ("每个附件写一行 “- 附件名称”；随文附上的附件写成 {name: 名称, body: [正文，写法与 body 相同]}，"
+           "印发的文件本身再加 issued: true。")
     for i, item in enumerate(items):
         p = (*path, i) if isinstance(value, list) else path
-        if isinstance(item, dict):
-            _check_keys(c, item, ATTACHMENT_KEYS, p, "附件")
-            if "name" not in item:
-                c.error(p, "附件缺少名称（name）。", fix=fix)
-                continue
-            name = _as_text(c, item["name"], (*p, "name"), "附件名称")
-            body = _as_strlist(c, item.get("body", []), (*p, "body"), "附件正文") \
-                if item.get("body") is not None else ()
-            rows = _meta_table(c, item.get("table"), (*p, "table"))
-            if name is not None:
-                out.append(Attachment(name.strip(), body, rows))
-        else:
+        if not isinstance(item, dict):
             name = _as_text(c, item, p, "附件名称")
             if name is not None:
-                out.append(Attachment(name.strip()))
-    for i, att in enumerate(out):
-        if att.name.endswith(("。", ".")):
-            c.error((*path, i) if isinstance(value, list) else path,
-                    f"附件名称 “{att.name}” 后不加句号。", fix="删去名称末尾的句号。")
+                out.append(Attachment(fill(name.strip(), p), location=c.source.locate(p)))
+            continue
+        _check_keys(c, item, ATTACHMENT_KEYS, p, "附件")
+        if "name" not in item:
+            c.error(p, "附件缺少名称（name）。", fix=fix)
+            continue
+        lines = _title_parts(c, item["name"], (*p, "name"), "附件名称", fill)
+        body: tuple[Node, ...] = ()
+        if item.get("body") is not None:
+            body = _build_body(c, fill, item["body"], (*p, "body"), 0)
+        if item.get("table") is not None:
+            raw_table = item["table"]
+            if isinstance(raw_table, list):
+                c.error((*p, "table"), "附件表格的写法与正文表格相同，不再写成行的列表。",
+                        fix="写成 table: {caption: 表题, header: [序号, 工作任务], rows: [[1, 修订预案], …]}，"
+                            "或放进附件的 body：- table: {…}。")
+            else:
+                table = _build_table(c, fill, raw_table, (*p, "table"))
+                if table is not None:
+                    body = (*body, table)
+        issued = False
+        if "issued" in item:
+            issued = bool(_meta_bool(c, item["issued"], (*p, "issued"), "issued"))
+            if issued and not body:
+                c.error((*p, "issued"), "印发的文件（issued: true）要随文印出，但这里没有正文（body）。",
+                        fix="在这个附件下写 body:（印发文件的正文），或删去 issued。")
+        numbering = _build_numbering(c, item["numbering"], (*p, "numbering")) \
+            if item.get("numbering") is not None else None
+        if lines is None:
+            continue
+        name = "".join(lines)
+        if name.endswith(("。", ".")):
+            c.error((*p, "name"), f"附件名称 “{name}” 后不加句号。", fix="删去名称末尾的句号。")
+        out.append(Attachment(name, body, issued, numbering,
+                              tuple(lines) if len(lines) > 1 else (), c.source.locate(p)))
     return tuple(out)
 
 
-def _meta_table(c: _Collector, raw: Any, path: PathKey) -> tuple[tuple[str, ...], ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(r, list) for r in raw) or not raw:
-        c.error(path, "附件表格（table）应当是行的列表，每行是单元格的列表。",
-                fix="例如 table: [[项目, 金额], [道路, 120]]，第一行是表头。")
-        return ()
-    width = len(raw[0])
-    rows = []
-    for i, row in enumerate(raw):
-        if len(row) != width:
-            c.error((*path, i), f"表格第 {i + 1} 行有 {len(row)} 格，表头有 {width} 格。",
-                    fix="每行的格数与表头相同；空格写 \"\"。")
-        cells = tuple("" if cell is None else (_as_text(c, cell, (*path, i, j), "表格单元格") or "")
-                      for j, cell in enumerate(row))
-        rows.append(cells)
-    return tuple(rows)
+def _title_parts(c: _Collector, value: Any, path: PathKey, what: str,
+                 fill: _TextFiller | None = None) -> list[str] | None:
+    """A title as its lines: one text (docgen breaks it), or the lines the data forces,
+    given as a list or separated by line breaks."""
+    if isinstance(value, list):
+        parts = [_as_text(c, item, (*path, i), what) for i, item in enumerate(value)]
+        if any(x is None for x in parts) or not parts:
+            if not parts:
+                c.error(path, f"{what}是空的列表。", fix="写标题文字；要指定换行处时写成每行一项的列表。")
+            return None
+        keys = [(*path, i) for i in range(len(parts))]
+    else:
+        text = _as_text(c, value, path, what)
+        if text is None:
+            return None
+        parts = text.split("\n")
+        keys = [path] * len(parts)
+    lines = [(fill(part, key) if fill else part).strip() for part, key in zip(parts, keys, strict=True)]
+    lines = [line for line in lines if line]
+    if not lines:
+        c.error(path, f"{what}是空的。", fix="写标题文字。")
+        return None
+    return lines
+
+
+def _meta_title(c: _Collector, value: Any, path: PathKey, what: str) -> dict[str, Any]:
+    """``title: 一行文字`` or ``title: [第一行, 第二行]`` (lines forced by the data)."""
+    lines = _title_parts(c, value, path, what)
+    if lines is None:
+        return {}
+    return {"title": "".join(lines), "title_breaks": tuple(lines) if len(lines) > 1 else ()}
+
+
+def _meta_recipients(c: _Collector, value: Any, path: PathKey, what: str) -> dict[str, Any]:
+    """主送机关: names joined by 、, or groups (lists) joined by ， with 、 inside."""
+    items = value if isinstance(value, list) else [value]
+    grouped = any(isinstance(item, list) for item in items)
+    groups: list[tuple[str, ...]] = []
+    names: list[str] = []
+    for i, item in enumerate(items):
+        p = (*path, i) if isinstance(value, list) else path
+        if grouped:  # every item is a group; a plain name is a group of one
+            group = tuple(n.strip() for n in _as_strlist(c, item, p, what) if n.strip())
+            if group:
+                groups.append(group)
+        elif (name := _as_text(c, item, p, what)) is not None and name.strip():
+            names.append(name.strip())
+    if names:
+        groups = [tuple(names)]
+    flat = tuple(n for g in groups for n in g)
+    return {"recipients": flat, "recipient_groups": tuple(groups)} if flat else {}
 
 
 def _meta_int(c: _Collector, value: Any, path: PathKey, what: str) -> int | None:
@@ -547,6 +638,7 @@ def _meta_readers() -> dict[str, Callable[..., Any]]:
         "order_number": _meta_checked(check_order_number),
         "urgency": _meta_checked(_check_urgency),
         "copy_number": _meta_copy_number, "seal": _meta_seal, "attachments": _meta_attachments,
+        "title": _meta_title, "recipients": _meta_recipients,
     }
 
 
@@ -566,7 +658,7 @@ def _build_meta(c: _Collector, raw: Any) -> dict[str, Any] | None:
                 c.error(path, f"缺少{what}。", fix=f"在 meta 下增加一行 {key}: …")
             continue
         value = readers[kind](c, raw[key], (*path, key), what)
-        if kind in ("issuers", "seal"):
+        if kind in ("issuers", "seal", "title", "recipients"):
             values.update(value)
         elif value is not None:
             values[key] = value
@@ -658,8 +750,13 @@ def load_document(path: Path, *, force: bool = False, draft: bool = False,
     if "body" in data and isinstance(data["body"], list) and not data["body"]:
         c.error(("body",), "正文（body）是空的。", fix="至少写一段正文。")
 
-    if meta_values is not None and meta_values.get("title"):
+    if meta_values is not None and meta_values.get("title_breaks"):
+        lines = [fill(line, ("meta", "title", i)) for i, line in enumerate(meta_values["title_breaks"])]
+        meta_values.update(title="".join(lines), title_breaks=tuple(lines))
+    elif meta_values is not None and meta_values.get("title"):
         meta_values["title"] = fill(meta_values["title"], ("meta", "title"))
+    if meta_values is not None and "attachments" in meta_values:
+        meta_values["attachments"] = _build_attachments(c, fill, meta_values["attachments"], rules)
     misprint_errors, misprint_warnings = misprints.scan_source(source, figures, draft=draft)
     c.errors.extend(misprint_errors)
     warnings.extend(misprint_warnings)
@@ -680,7 +777,11 @@ def _previous_figures(path: Path) -> Mapping[str, Any]:
 
     source = read_source(path)
     data = source.data if isinstance(source.data, dict) else {}
-    figs, problems = figures_mod.evaluate(data.get("figures", {}) or {}, data.get("checks", []) or [],
+    from docgen.misprints import prepare_figures  # noqa: PLC0415
+
+    raw = data.get("figures", {}) or {}
+    raw = prepare_figures(raw, source.locate)[0] if isinstance(raw, dict) else raw
+    figs, problems = figures_mod.evaluate(raw, data.get("checks", []) or [],
                                           locate=source.locate, previous=None, base_dir=path.parent)
     # last year's own year-over-year figures cannot be computed without *its* previous file
     hard = [p for p in problems

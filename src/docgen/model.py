@@ -17,19 +17,26 @@ from docgen.errors import Location
 class Attachment:
     """附件: its name in the 附件说明 and, when bound with the document, its own pages.
 
-    ``body`` holds its paragraphs (plain text); ``table`` its table rows, the
-    first row being the header row.  An attachment with neither is listed in
-    the 附件说明 only (sent separately).
+    ``body`` is a body tree like the document's own (headings numbered afresh
+    inside each attachment by ``numbering``, or by the document's rules when
+    ``None``).  An attachment without a body is listed in the 附件说明 only
+    (sent separately).  ``issued`` marks the document that a 印发/转发 notice
+    issues: printed after the signature under its own title, with neither a
+    附件说明 line nor an “附件N” label.  ``title_lines`` are the lines of its
+    title when the data breaks it by hand (empty: docgen breaks it).
     """
 
     name: str
-    body: tuple[str, ...] = ()
-    table: tuple[tuple[str, ...], ...] = ()
+    body: tuple[Node, ...] = ()
+    issued: bool = False
+    numbering: NumberingRules | None = None
+    title_lines: tuple[str, ...] = ()
+    location: Location = field(default_factory=Location)
 
     @property
     def bound(self) -> bool:
         """True if the attachment has pages of its own after the document."""
-        return bool(self.body or self.table)
+        return bool(self.body)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,9 @@ class Meta:
     issuer: str
     date: _dt.date  # 成文日期
     year: int
-    recipients: tuple[str, ...] = ()  # 主送机关
+    recipients: tuple[str, ...] = ()  # 主送机关, every name (groups flattened)
+    recipient_groups: tuple[tuple[str, ...], ...] = ()  # 主送机关 groups: 、 inside, ， between
+    title_breaks: tuple[str, ...] = ()  # the title's lines when the data breaks it by hand
     doc_number: str | None = None  # 发文字号 (validated: 机关代字〔年份〕序号号)
     signer: str | None = None  # 签发人 (上行文) / 命令的签署人姓名
     copy_number: str | None = None  # 份号 (six digits)
@@ -79,10 +88,16 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Enumeration:
-    """一是……二是…… : each entry its own paragraph, or all in one (``inline``)."""
+    """一是……二是…… : each entry its own paragraph, or all in one (``inline``).
+
+    ``lead`` is the sentence that introduces an inline enumeration in the same
+    paragraph (“围绕三个方面推进：一是……二是……”); with separate entries it is a
+    paragraph of its own before them.
+    """
 
     entries: tuple[str, ...]
     inline: bool = False
+    lead: str | None = None
     location: Location = field(default_factory=Location)
 
 
@@ -95,10 +110,11 @@ class Heading:
     text: str | None = None  # run-in body text; None = standalone heading
     children: tuple[Node, ...] = ()
     location: Location = field(default_factory=Location)
+    enumeration: tuple[str, ...] = ()  # 一是……二是…… run on after the heading sentence and text
 
     @property
     def run_in(self) -> bool:
-        return self.text is not None
+        return self.text is not None or bool(self.enumeration)
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,16 @@ class NumberingRules:
     formats: tuple[str, str, str, str] = ("{cn}、", "（{cn}）", "{n}.", "（{n}）")
     continue_levels: frozenset[int] = frozenset()  # levels numbered through the document
     enumeration: str = "{cn}是"
+    # (level, restarting level): ``level`` runs on across its parents and restarts only
+    # under a new heading of ``restarting level`` (e.g. (3, 1): 1. 2. | 3. 4. within each 一、)
+    run_on: tuple[tuple[int, int], ...] = ()
+
+    def restarts(self, level: int, new_heading_level: int) -> bool:
+        """Whether a new heading of ``new_heading_level`` restarts the count of ``level``."""
+        if level in self.continue_levels:
+            return False
+        until = dict(self.run_on).get(level)
+        return until is None or new_heading_level <= until
 
 
 @dataclass(frozen=True)

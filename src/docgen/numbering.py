@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docgen.model import Enumeration, Heading, Node, NumberingRules, Paragraph, Table
+from docgen.model import Attachment, Enumeration, Heading, Node, NumberingRules, Paragraph, Table
 
 _DIGITS = "零一二三四五六七八九"
 _UNITS = ((1000, "千"), (100, "百"), (10, "十"))
@@ -91,39 +91,68 @@ class _Counters:
         index = level - 1
         self.counts[index] += 1
         for deeper in range(index + 1, 4):
-            if deeper + 1 not in self.rules.continue_levels:
+            if self.rules.restarts(deeper + 1, level):
                 self.counts[deeper] = 0
         return format_number(self.rules.formats[index], self.counts[index])
 
 
-def number_blocks(body: Sequence[Node], rules: NumberingRules) -> list[Block]:
-    """Flatten and number the body tree."""
+def inline_enumeration(entries: Sequence[str], rules: NumberingRules) -> str:
+    """一是……二是…… run together in one paragraph."""
+    return "".join(f"{format_number(rules.enumeration, i)}{entry}"
+                   for i, entry in enumerate(entries, start=1))
+
+
+def number_blocks(body: Sequence[Node], rules: NumberingRules, *, tables_before: int = 0) -> list[Block]:
+    """Flatten and number the body tree.
+
+    ``tables_before`` is how many body tables come earlier in the .docx (the main
+    body's, for an attachment), so that every table marker is unique.
+    """
     counters = _Counters(rules)
     blocks: list[Block] = []
+    tables = tables_before
 
     def walk(nodes: Sequence[Node]) -> None:
+        nonlocal tables
         for node in nodes:
             if isinstance(node, Paragraph):
                 blocks.append(Block("paragraph", 0, "", "", node.text))
             elif isinstance(node, Enumeration):
-                labels = [format_number(rules.enumeration, i)
-                          for i in range(1, len(node.entries) + 1)]
                 if node.inline:
-                    text = "".join(f"{lab}{entry}" for lab, entry in zip(labels, node.entries, strict=True))
+                    text = (node.lead or "") + inline_enumeration(node.entries, rules)
                     blocks.append(Block("paragraph", 0, "", "", text))
-                else:
-                    blocks.extend(Block("enumeration", 0, lab, "", entry)
-                                  for lab, entry in zip(labels, node.entries, strict=True))
+                    continue
+                if node.lead:
+                    blocks.append(Block("paragraph", 0, "", "", node.lead))
+                blocks.extend(Block("enumeration", 0, format_number(rules.enumeration, i), "", entry)
+                              for i, entry in enumerate(node.entries, start=1))
             elif isinstance(node, Heading):
                 number = counters.next(node.level)
                 kind = "run_in" if node.run_in else "heading"
-                blocks.append(Block(kind, node.level, number, node.title, node.text or ""))
+                text = (node.text or "") + inline_enumeration(node.enumeration, rules)
+                blocks.append(Block(kind, node.level, number, node.title, text))
                 walk(node.children)
             elif isinstance(node, Table):
-                tables = sum(b.kind == "table" for b in blocks) + 1
+                tables += 1
                 blocks.append(Block("table", 0, "", node.caption or "", table_marker(tables), node))
             else:  # pragma: no cover - the loader only builds these kinds
                 raise TypeError(f"unknown node {node!r}")
 
     walk(body)
     return blocks
+
+
+def number_attachments(attachments: Sequence[Attachment], rules: NumberingRules,
+                       tables_before: int) -> list[list[Block]]:
+    """The numbered body of each attachment (empty for one sent separately).
+
+    Numbering restarts inside each attachment (its own rules, else the
+    document's); table markers go on from the ``tables_before`` of the main body.
+    """
+    out: list[list[Block]] = []
+    for attachment in attachments:
+        blocks = number_blocks(attachment.body, attachment.numbering or rules,
+                               tables_before=tables_before)
+        tables_before += sum(b.kind == "table" for b in blocks)
+        out.append(blocks)
+    return out

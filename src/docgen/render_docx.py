@@ -41,29 +41,6 @@ def date_text(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def _attachment_notes(names: Sequence[str]) -> list[dict[str, str]]:
-    """附件说明 lines: 附件：名称, or 附件：1.名称 / 2.名称 … with the names aligned."""
-    if len(names) == 1:
-        return [{"kind": "single", "text": f"附件：{names[0]}"}]
-    return [{"kind": "first" if i == 1 else "next",
-             "text": f"{'附件：' if i == 1 else ''}{i}.{name}"}
-            for i, name in enumerate(names, start=1)]
-
-
-def _attachment_pages(attachments) -> list[dict[str, Any]]:
-    """附件 bound with the document: label (附件 / 附件2), title, paragraphs, table rows."""
-    several = len(attachments) > 1
-    pages = []
-    for i, att in enumerate(attachments, start=1):
-        if not att.bound:
-            continue
-        rows = [list(r) for r in att.table]
-        pages.append({"label": f"附件{i}" if several else "附件", "title": att.name,
-                      "body": list(att.body), "header": rows[0] if rows else [],
-                      "rows": rows[1:], "has_table": bool(rows)})
-    return pages
-
-
 MARK_SIZES = ((12.2, "large"), (14.6, "medium"), (18.3, "small"))  # 36, 30, 24 pt in 156 mm
 
 
@@ -83,9 +60,13 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
     meta_values["date"] = date_text(meta.date)
     if meta.print_date is not None:
         meta_values["print_date"] = date_text(meta.print_date)
+    from docgen import attachments as attachments_mod  # noqa: PLC0415
+
     names = [a.name for a in meta.attachments]
     meta_values["attachments"] = names
-    lines = title_lines(meta.title)
+    lines = list(meta.title_breaks) or title_lines(meta.title)
+    attachment_pages = attachments_mod.pages(meta.attachments, document.numbering,
+                                             attachments_mod.blocks_tables(blocks))
     marks = list(meta.issuer_mark or meta.issuers or (meta.issuer,))
     stacked = [t for t in (meta.copy_number, meta.classification, meta.urgency) if t]
     return {
@@ -93,7 +74,8 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
         "blocks": list(blocks),
         "figures": dict(document.figures),
         "date_text": date_text(meta.date),
-        "recipients_text": "、".join(meta.recipients),
+        "recipients_text": "，".join("、".join(g) for g in meta.recipient_groups)
+        or "、".join(meta.recipients),
         "copy_to_text": "、".join(meta.copy_to),
         "title_lines": lines,
         "title_text": Listing("\n".join(lines)),
@@ -108,8 +90,9 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
         "issuers": list(meta.issuers or (meta.issuer,)),
         "has_seal": meta.seal is not None,
         "joint_seals": len(meta.seals) > 1,
-        "attachment_notes": _attachment_notes(names) if names else [],
-        "attachment_pages": _attachment_pages(meta.attachments),
+        "attachment_notes": attachments_mod.notes(meta.attachments)
+        if attachments_mod.listed(meta.attachments) else [],
+        "attachment_pages": attachment_pages,
         "print_date_text": f"{date_text(meta.print_date)}印发" if meta.print_date else "",
         "attendees_text": "、".join(meta.attendees),
         "absent_text": "、".join(meta.absent),
@@ -235,6 +218,10 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
         raise TemplateError(f"模板无法打开（{type(exc).__name__}）。",
                             location=Location(file=str(template)),
                             fix="用 Word 或 WPS 打开该模板并另存为 .docx 格式。") from exc
+    from docgen import attachments as attachments_mod  # noqa: PLC0415
+
+    attachments_mod.require_support(document.meta.attachments, _template_paragraphs(template),
+                                    template.name)
     context = template_context(document, blocks)
     try:
         tpl.render(context, jinja_env=template_environment(), autoescape=True)
@@ -266,7 +253,8 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
                             location=Location(file=str(template)),
                             fix="{%p %} 标签必须单独占一段；不要把标签放在表格或文本框的一部分里。") from exc
     align_signature(tpl.docx)
-    insert_body_tables(tpl.docx, [b.table for b in blocks if b.kind == "table" and b.table])
+    insert_body_tables(tpl.docx, [b.table for b in blocks if b.kind == "table" and b.table]
+                       + attachments_mod.tables(context["attachment_pages"]))
     buffer = io.BytesIO()
     tpl.save(buffer)
     return buffer.getvalue()
