@@ -52,6 +52,7 @@ RULES: dict[str, str] = {
     "hand-numbering": "手工编号",
     "numbering-sequence": "编号不连续",
     "end-punctuation": "段末标点",
+    "year-mention": "年份核对",
 }
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -575,7 +576,7 @@ def _parse(text: str, where: str) -> Any:
     try:
         return YAML(typ="rt").load(text)
     except YAMLError as exc:
-        raise syntax_error(exc, where) from exc
+        raise syntax_error(exc, where, text) from exc
 
 
 def _scalars(tree: Any, lines: list[str]) -> list[Scalar]:
@@ -688,12 +689,42 @@ def _sequence_findings(tree: Any, file: str, by_path: dict[PathKey, Scalar]) -> 
     return findings
 
 
+_YEAR = re.compile(r"(?<![\d—–\-～~至到])((?:19|20)\d\d)(?=年)(?!年?[—–\-～~至到]\d)")
+
+
+def year_mentions(text: str, year: int) -> list[Issue]:
+    """Years other than ``year`` and ``year + 1`` (ranges excepted) in a yearly follow-up's text."""
+    issues = []
+    for m in _YEAR.finditer(mask_figures(text)):
+        mentioned = int(m.group(1))
+        if mentioned in (year, year + 1):
+            continue
+        issues.append(Issue("year-mention", m.start(), m.end() + 1,
+                            f"提到了{mentioned}年，不是本年度（{year}年）或下一年：这份文件是接着上一年写的"
+                            "（有 previous:），请核对这个年份是否需要更新。",
+                            f"确是指{mentioned}年的可忽略；若是沿用上年的文字，请改为今年的年份。"))
+    return issues
+
+
+def _yearly(tree: Any) -> int | None:
+    """meta.year of a data file that continues last year's (has ``previous:``)."""
+    if not isinstance(tree, CommentedMap) or "previous" not in tree:
+        return None
+    meta = tree.get("meta")
+    year = meta.get("year") if isinstance(meta, CommentedMap) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
 def _check_text(text: str, tree: Any, file: str) -> tuple[list[Finding], list[Scalar]]:
     lines = text.splitlines()
     scalars = _scalars(tree, lines)
     findings: list[Finding] = []
+    year = _yearly(tree)
     for scalar in scalars:
         findings.extend(_finding(file, scalar, issue) for issue in _scalar_issues(scalar))
+        if year is not None and (scalar.path[0] == "body" or scalar.path[:2] in (
+                ("meta", "title"), ("meta", "attachments"))):
+            findings.extend(_finding(file, scalar, issue) for issue in year_mentions(scalar.value, year))
     findings += _date_findings(tree, file)
     findings += _sequence_findings(tree, file, {s.path: s for s in scalars})
     findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0, f.rule))

@@ -106,10 +106,20 @@ def _normalise(value: Any, key: str | None = None) -> Any:
 
 
 def prepare_figures(raw: Mapping[Any, Any], locate) -> tuple[dict[Any, Any], list[DocgenWarning]]:
-    """``figures:`` with full-width digits made ASCII; a warning for each figure changed."""
+    """``figures:`` as ``evaluate`` takes them, and the notes on what was read differently.
+
+    Full-width digits are made ASCII (a warning for each figure changed);
+    next-year's ``{unconfirmed: v}`` defaults are read as ``v`` (one warning
+    listing every figure still unconfirmed).
+    """
+    from docgen.next_year import carried_figures, carried_warning  # noqa: PLC0415
+
+    unwrapped, carried = carried_figures(raw)
     out: dict[Any, Any] = {}
     notes: list[DocgenWarning] = []
-    for name, value in raw.items():
+    if (note := carried_warning(carried, raw, locate)) is not None:
+        notes.append(note)
+    for name, value in unwrapped.items():
         fixed = _normalise(value)
         if fixed != value:
             shown = value if not isinstance(value, (dict, list)) else "计算式"
@@ -139,7 +149,7 @@ def _strings(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
 
 
 def _body_items(node: Any, path: PathKey) -> Iterator[tuple[str, PathKey, str]]:
-    """(kind, path, text) of every heading, enumeration entry and paragraph of a body list."""
+    """(kind, path, text) of every heading, run-in text, 一是 entry and paragraph of a body list."""
     if not isinstance(node, list):
         return
     for i, item in enumerate(node):
@@ -149,6 +159,8 @@ def _body_items(node: Any, path: PathKey) -> Iterator[tuple[str, PathKey, str]]:
         elif isinstance(item, dict):
             if isinstance(item.get("heading"), str):
                 yield "heading", (*p, "heading"), item["heading"]
+                if isinstance(item.get("text"), str):
+                    yield "run-in", (*p, "text"), item["text"]
             elif isinstance(item.get("text"), str):
                 yield "paragraph", (*p, "text"), item["text"]
             if isinstance(item.get("enumerate"), list):
@@ -189,7 +201,7 @@ def _hand_numbers(source, data: Mapping[str, Any]) -> tuple[list[DataError], lis
                 errors.append(DataError(
                     f"列举（enumerate）的一项开头手工输入了“{typed}”，docgen 还会再加“一是、二是”。",
                     location=where, fix=f"删去“{typed}”，一是、二是……由 docgen 自动生成。"))
-            elif style != "cn-shi":
+            elif kind == "paragraph" and style != "cn-shi":
                 warnings.append(DocgenWarning(
                     f"段落开头是手工输入的编号“{typed}”，看起来是一个标题，docgen 不会把它当作标题编号。",
                     where, f"改写成 heading: 并删去“{typed}”，编号由 docgen 自动生成"))

@@ -9,6 +9,7 @@ and files that are not UTF-8 become ``DataError`` with a Chinese fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,13 +99,105 @@ def read_data_text(path: Path) -> str:
     return text
 
 
-def syntax_error(exc: Exception, where: str) -> DataError:
-    """A YAML parser's error (PyYAML's or ruamel's, same shape) as a located DataError."""
+#: libyaml's / ruamel's problems in Chinese (the generic part of a syntax error).
+_PROBLEMS_ZH = (
+    ("could not find expected ':'", "这一行缺少键和值之间的“: ”（英文冒号加空格）"),
+    ("mapping values are not allowed", "这里不能出现“: ”：文字中含冒号加空格时要用引号括起来，或是缩进不对"),
+    ("did not find expected key", "缩进不对：同一层的键要对齐，列表项前要写“- ”"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有配对，或列表中的项之间缺少英文逗号"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有配对；以 {{ 开头的文字要用引号括起来"),
+    ("expected <block end>", "缩进不对：同一层的各项要对齐"),
+    ("did not find expected '-' indicator", "缩进不对：列表项“- ”要对齐"),
+    ("found unexpected end of stream", "引号或括号没有配对，文件在配对之前就结束了"),
+    ("found a tab character", "缩进中用了制表符（Tab）"),
+    ("found character that cannot start any token", "有不能出现在这里的字符（如制表符 Tab、@ 或 `），文字中有这些字符时要用引号括起来"),
+    ("found undefined alias", "引用了没有定义的锚点（*名称）"),
+    ("found unknown escape character", "双引号中的反斜杠 \\ 后面的字符无法识别；文字中的反斜杠写成 \\\\ 或改用单引号"),
+    ("found unexpected ':'", "这里不能出现冒号“:”，请把这段文字用引号括起来"),
+    ("expected a comment or a line break", "引号结束后同一行还有多余的文字"),
+    ("did not find URI escaped octet", "以 ! 开头的文字要用引号括起来"),
+    ("expected alphabetic or numeric character", "以 & 或 * 开头的文字要用引号括起来"),
+)
+_KEY_FULLWIDTH = re.compile(r"^(\s*)(?!- )([^\s#:：\-\[{\"'][^:：#]*?)\s*：\s*(.*)$")
+_KEY_NO_SPACE = re.compile(r"^(\s*)(?:- )?([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*):(?=[^\s/])(.*)$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _culprit(lines: list[str], line: int) -> tuple[int, int, str, str] | None:
+    """(line, column, problem, fix) for the usual mistakes at or just before 0-based ``line``.
+
+    Checked nearest first: a tab in the indentation, a full-width colon where
+    a key ends, a key with no space after its colon, a line indented unlike
+    its neighbours.
+    """
+    window = range(min(line, len(lines) - 1), max(-1, line - 3), -1)
+    for n in window:
+        text = lines[n]
+        lead = text[:len(text) - len(text.lstrip(" \t"))]
+        if "\t" in lead:
+            return (n, lead.index("\t"), "这一行的缩进用了制表符（Tab），YAML 只能用空格缩进",
+                    "把行首的 Tab 换成空格（同一层对齐，下一层多两个空格）；编辑器里可设置“Tab 转为空格”。")
+    for n in window:
+        text = lines[n]
+        m = _KEY_FULLWIDTH.match(text)
+        if m and ": " not in text and not text.rstrip().endswith(":"):
+            key, value = m.group(2).strip(), m.group(3).strip()
+            return (n, text.index("："), f"“{key}”后面用了全角冒号“：”（{key}：{value}），"
+                    "键和值之间要用英文冒号加空格",
+                    f"改为 {key}: {value}（英文冒号“:”，后面加一个空格）。")
+    for n in window:
+        text = lines[n]
+        m = _KEY_NO_SPACE.match(text)
+        if m and ": " not in text and not text.lstrip().startswith(("#", "'", '"')):
+            key = m.group(2)
+            return (n, text.index(":") + 1, f"“{key}:”的冒号后面没有空格，整行被当成了一段文字",
+                    f"在冒号后加一个空格：{key}: {m.group(3).strip()}。")
+    return None
+
+
+def _bad_indent(lines: list[str], line: int) -> tuple[int, int, str, str] | None:
+    """A line indented deeper or shallower than every line it could belong to."""
+    if not 0 <= line < len(lines) or not lines[line].strip():
+        return None
+    here = _indent(lines[line])
+    above = [_indent(t) for t in lines[:line] if t.strip() and not t.lstrip().startswith("#")]
+    if not above or here in above:
+        return None
+    near = min(above, key=lambda x: (abs(x - here), -x))
+    return (line, here, f"这一行缩进了 {here} 个空格，与上面任何一层都对不齐（最接近的是 {near} 个空格）",
+            f"同一层的项要对齐：改为 {near} 个空格，或按上一级多缩进两个空格。")
+
+
+def syntax_error(exc: Exception, where: str, text: str | None = None) -> DataError:
+    """A YAML parser's error (PyYAML's or ruamel's, same shape) as a located Chinese DataError.
+
+    With the file's ``text``, the usual mistakes are recognised and named at
+    the line where they were made (which is often above the line the parser
+    stopped at): a full-width colon, a missing space after a colon, a tab in
+    the indentation, a line indented unlike its neighbours.
+    """
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = (getattr(exc, "problem", None) or getattr(exc, "context", None) or "").strip()
-    return DataError(f"YAML 语法错误（{problem or exc}）。",
-                     location=Location(file=where, line=mark.line + 1 if mark else None,
-                                       column=mark.column + 1 if mark else None),
+    problem = (getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)).strip()
+    line = mark.line if mark else None
+    column = mark.column if mark else None
+    lines = text.splitlines() if text is not None else []
+    found = _culprit(lines, line) if lines and line is not None else None
+    if found is None and lines and line is not None and any(
+            key in problem for key in ("did not find expected key", "expected <block end>",
+                                       "mapping values are not allowed", "did not find expected '-'")):
+        found = _bad_indent(lines, line)
+    if found is not None:
+        line, column, message, fix = found
+        return DataError(f"YAML 语法错误：{message}。",
+                         location=Location(file=where, line=line + 1, column=column + 1), fix=fix)
+    chinese = next((zh for en, zh in _PROBLEMS_ZH if en in problem), None)
+    message = f"YAML 语法错误：{chinese}。" if chinese else f"YAML 语法错误（{problem}）。"
+    return DataError(message,
+                     location=Location(file=where, line=line + 1 if line is not None else None,
+                                       column=column + 1 if column is not None else None),
                      fix=_SYNTAX_FIX)
 
 
@@ -116,7 +209,7 @@ def read_source(path: Path) -> SourceTree:
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
-        raise syntax_error(exc, where) from exc
+        raise syntax_error(exc, where, text) from exc
     finally:
         loader.dispose()
     if root is None:

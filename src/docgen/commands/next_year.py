@@ -1,8 +1,9 @@
 """``docgen next-year DATA [--out FILE] [--force]``: start next year's data file.
 
 Takes the parsed arguments; writes next year's data file (same structure,
-year advanced, figures cleared and marked ``# TODO 请填写``, ``previous:``
-pointing at DATA) and prints what the user has to fill in, in Chinese.
+this year's mentions advanced, last year's figures kept as marked defaults
+``{unconfirmed: …}``, ``previous:`` pointing at DATA) and prints what the
+user has to confirm or fill in, in Chinese.
 Returns 0 on success, 2 when DATA cannot be read or the output exists.
 """
 
@@ -19,9 +20,12 @@ from docgen.next_year import write_next_year
 def add_parser(sub) -> None:
     p = sub.add_parser(
         "next-year", help="根据今年的数据文件生成下一年的数据文件",
-        description="复制今年数据文件的结构生成下一年的文件：年度加一，标题中的年份更新，"
-                    "成文日期和各项数字清空并标注“TODO 请填写”，计算式和一致性检查保留，"
-                    "previous: 指向今年的文件以便写同比，正文保留并标注“请逐段修改”。",
+        description="复制今年数据文件的结构生成下一年的文件：年度加一，标题、正文、附件中"
+                    "本年和下一年的年份（如“2023年工作安排”）各加一年；各项数字沿用上年的数值并标为"
+                    "“待确认”（写成 {unconfirmed: 97.7}，生成公文时会列出还没确认的数字），"
+                    "成文日期和发文字号清空并标注“TODO 请填写”，计算式和一致性检查保留，"
+                    "previous: 指向今年的文件以便写同比，正文保留并标注“请逐段修改”。"
+                    "对生成的文件再运行一次也不会重复添加注释。",
         epilog="默认输出到同一文件夹，文件名中的年份加一；已有同名文件时不会覆盖（除非加 --force）。",
     )
     p.add_argument("data", type=Path, metavar="数据文件", help="今年的 YAML 数据文件")
@@ -37,7 +41,10 @@ def run(args: argparse.Namespace) -> int:
         print(err.describe(), file=sys.stderr)
         return 2
     print(f"已生成 {result.year} 年的数据文件：{target}")
-    print(f"  待填写的数字：{len(result.cleared)} 项（标有“TODO 请填写”，注释中附上年数值）")
+    print(f"  沿用上年数值、待确认的数字：{len(result.carried)} 项"
+          "（写成 {unconfirmed: 上年数值}，改成今年的数字即确认；docgen build 会列出还没确认的）")
+    print(f"  已更新的年份：{result.advanced} 处（本年和下一年的年份各加一年）；"
+          "其他年份请运行 docgen check 逐个核对")
     if result.kept:
         print(f"  保留的计算式：{'、'.join(result.kept)}")
     print("  请逐段修改正文，填好后运行 docgen check 校对，再生成公文。")
