@@ -56,14 +56,29 @@ def available_templates(data_path: Path | None = None) -> dict[str, Path]:
     return found
 
 
-def find_template(name_or_path: str | Path, data_path: Path | None = None) -> Path:
-    """A template given by name (``report``) or by path (``my/报告.docx``)."""
+def find_template(name_or_path: str | Path, data_path: Path | None = None, *,
+                  from_data: bool = False) -> Path:
+    """A template given by name (``report``) or by path (``my/报告.docx``).
+
+    A path written in the data file (``from_data``) must lie inside the data
+    file's folder tree or a template folder (:func:`docgen.inputs.confine`);
+    a ``--template`` path is the user's own choice.  Either must be a regular
+    file within the template size limit.
+    """
+    from docgen.inputs import check_regular, confine  # noqa: PLC0415
+
     text = str(name_or_path)
     if text.endswith(".docx") or "/" in text or "\\" in text:
-        path = Path(text)
+        if from_data and data_path is not None:
+            where = Location(file=str(data_path), path="template")
+            path = confine(text, Path(data_path).parent, field="template", location=where,
+                           roots=template_dirs(data_path))
+        else:
+            path = Path(text)
         if not path.exists():
             raise TemplateError("找不到模板文件。", location=Location(file=text),
                                 fix="检查 --template 的路径是否正确。")
+        check_regular(path, "template")
         return path
     templates = available_templates(data_path)
     if text in templates:
@@ -100,6 +115,52 @@ def archive_metadata(document: Document):
                            year=meta.year)
 
 
+def prepare_out_dir(out_dir: Path) -> None:
+    """Create ``out_dir`` if needed and finish or undo what a killed build left there."""
+    from docgen.commit import recover  # noqa: PLC0415
+    from docgen.errors import RenderError  # noqa: PLC0415
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RenderError(f"输出位置“{out_dir}”是一个文件，不是文件夹，没有写入任何文件",
+                          location=Location(file=str(out_dir)),
+                          fix="用 --out 指定一个文件夹（不存在时会自动创建），或删除/改名这个同名文件")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"无法创建输出文件夹（{exc.strerror or type(exc).__name__}），没有写入任何文件",
+                          location=Location(file=str(out_dir)),
+                          fix="检查 --out 指定的路径是否正确、是否有写入权限、磁盘是否已满。") from exc
+    recover(out_dir)
+
+
+def no_internal_errors(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """Whatever goes wrong inside, the caller gets a DocgenError (docs/api.md promises it).
+
+    An exception that is not a DocgenError is a docgen defect: it becomes an
+    :class:`~docgen.errors.InternalError` naming the data file (with
+    ``DOCGEN_DEBUG=1`` the original exception propagates, for the traceback).
+    """
+    import functools  # noqa: PLC0415
+
+    @functools.wraps(func)
+    def checked(data_path: str | Path, *args, **kwargs) -> BuildResult:
+        import os  # noqa: PLC0415
+
+        from docgen.errors import InternalError  # noqa: PLC0415
+
+        try:
+            return func(data_path, *args, **kwargs)
+        except DocgenError:
+            raise
+        except Exception as exc:
+            if os.environ.get("DOCGEN_DEBUG"):
+                raise
+            raise InternalError.wrap(exc, data_path) from exc
+
+    return checked
+
+
+@no_internal_errors
 def build(data_path: str | Path, *, template: str | Path | None = None,
           out_dir: str | Path = Path("output"), pdf: bool = True, pdf_engine: str = "reportlab",
           force: bool = False, strict: bool = False, draft: bool = False) -> BuildResult:
@@ -117,7 +178,8 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     loaded = load_document(data_path, force=force, draft=draft)
     document = loaded.document
     warnings = list(loaded.warnings)
-    template_path = find_template(template or document.template, data_path)
+    template_path = (find_template(template, data_path) if template
+                     else find_template(document.template, data_path, from_data=True))
     docx_bytes = render(document, template_path)
     # seal, table grids, and the 版记 settled on an even last page, measured with the
     # same engine that typesets the archive copy
@@ -146,7 +208,7 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
         first = warnings[0]
         raise DocgenError(f"{first.message}（--strict：警告视为错误）", location=first.location,
                           fix=first.fix)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_out_dir(out_dir)
     write_all_or_nothing(outputs)
     return BuildResult(data=data_path, docx=docx_target, pdf=pdf_target, warnings=warnings,
                        seconds=time.perf_counter() - started, pages=pages)

@@ -710,10 +710,14 @@ def load_document(path: Path, *, force: bool = False, draft: bool = False,
         if not isinstance(prev_name, str):
             c.error(("previous",), "previous 应当是上一年数据文件的文件名。")
         else:
-            prev_path = (path.parent / prev_name)
-            try:
+            from docgen.errors import DocgenError  # noqa: PLC0415
+            from docgen.inputs import confine  # noqa: PLC0415
+
+            try:  # inside the data file's folder tree (docgen.inputs.confine)
+                prev_path = confine(prev_name, path.parent, field="previous",
+                                    location=source.locate(("previous",)))
                 previous = (locate_previous or _previous_figures)(prev_path)
-            except DataError as exc:
+            except DocgenError as exc:
                 c.error(("previous",), f"上一年的数据文件无法使用：{exc.describe()}",
                         fix="检查 previous 指向的文件名，或先修正该文件。")
 

@@ -30,7 +30,7 @@ from lxml import etree
 from docgen.errors import DocgenError, Location, TemplateError
 from docgen.model import Document
 from docgen.numbering import Block
-from docgen.safety import BoundedSandbox, check_docx
+from docgen.safety import BoundedSandbox, BudgetExceeded, check_docx, read_bounded
 from docgen.text_width import text_width_em
 
 BODY_CHAR_PT = 16.0  # one 3号 character: the unit of *Chars indents
@@ -185,7 +185,7 @@ def _checked_template(path: str, mtime_ns: int, size: int) -> bytes:
     Reading the bytes once also keeps a batch consistent when someone saves the
     template while it runs.
     """
-    data = Path(path).read_bytes()
+    data = read_bounded(Path(path), "template")  # a regular file, within the template limit
     with tempfile.TemporaryDirectory(prefix="docgen-tpl-") as tmp:
         staged = Path(tmp) / Path(path).name
         staged.write_bytes(data)
@@ -225,6 +225,10 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
     context = template_context(document, blocks)
     try:
         tpl.render(context, jinja_env=template_environment(), autoescape=True)
+    except BudgetExceeded as exc:
+        raise TemplateError(f"模板中的标签超出了计算限额：{exc.message}。",
+                            location=_locate_tag(template, None),
+                            fix="模板标签只用于填写 docgen 提供的值；删除或简化该标签（见 docs/security.md 的限额）。") from exc
     except SecurityError as exc:
         raise TemplateError("模板试图访问不允许的内部属性，已拒绝。",
                             location=_locate_tag(template, None),
