@@ -19,8 +19,10 @@ from docgen.load import load_document
 from docgen.model import Document
 from docgen.numbering import number_blocks
 from docgen.render_docx import date_text, render_docx, stable_zip
+from docgen.template_paths import available_templates, template_dirs
 
-PROJECT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+__all__ = ["BuildResult", "available_templates", "build", "find_template", "render", "template_dirs"]
+
 
 
 @dataclass
@@ -31,29 +33,6 @@ class BuildResult:
     warnings: list[DocgenWarning] = field(default_factory=list)
     seconds: float = 0.0
     pages: int | None = None
-
-
-def template_dirs(data_path: Path | None = None) -> list[Path]:
-    """Where template names are looked up, first match wins."""
-    dirs = [Path.cwd() / "templates"]
-    if data_path is not None:
-        dirs.append(data_path.resolve().parent.parent / "templates")
-    dirs.append(PROJECT_TEMPLATES)
-    unique: list[Path] = []
-    for d in dirs:
-        if d not in unique:
-            unique.append(d)
-    return unique
-
-
-def available_templates(data_path: Path | None = None) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for d in template_dirs(data_path):
-        if d.is_dir():
-            for f in sorted(d.glob("*.docx")):
-                if not f.name.startswith(("~$", ".")):
-                    found.setdefault(f.stem, f)
-    return found
 
 
 def find_template(name_or_path: str | Path, data_path: Path | None = None, *,
