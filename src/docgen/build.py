@@ -24,7 +24,6 @@ from docgen.template_paths import available_templates, template_dirs
 __all__ = ["BuildResult", "available_templates", "build", "find_template", "render", "template_dirs"]
 
 
-
 @dataclass
 class BuildResult:
     data: Path
@@ -160,26 +159,31 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     template_path = (find_template(template, data_path) if template
                      else find_template(document.template, data_path, from_data=True))
     docx_bytes = render(document, template_path)
-    # seal, table grids, and the 版记 settled on an even last page, measured with the
-    # same engine that typesets the archive copy
-    docx_bytes = finish(docx_bytes, document, measure=page_measure(pdf_engine))
-    docx_bytes = stable_zip(docx_bytes)  # same data and template, same bytes
+    docx_target = output_path(out_dir, document.meta.title, ".docx")
+    # seal, table grids, the 署名 page and the 版记 page, planned on docgen's layout;
+    # finished.typeset is the layout of the final .docx, drawn below
+    finished = finish(docx_bytes, document, name=docx_target.name)
+    warnings.extend(finished.warnings)
+    docx_bytes = stable_zip(finished.docx)  # same data and template, same bytes
     from docgen.misprints import scan_docx  # noqa: PLC0415
 
     scan_docx(docx_bytes, str(data_path))  # no {{ or {% reaches the output
 
-    docx_target = output_path(out_dir, document.meta.title, ".docx")
     outputs: dict[Path, bytes] = {docx_target: docx_bytes}
     pdf_target: Path | None = None
     pages: int | None = None
     if pdf:
-        from docgen.pdf import docx_to_pdf  # noqa: PLC0415
+        from docgen.pdf import docx_to_pdf, export_pdf  # noqa: PLC0415
 
         pdf_target = output_path(out_dir, document.meta.title, ".pdf")
-        with tempfile.TemporaryDirectory(prefix="docgen-") as tmp:
-            staged = Path(tmp) / docx_target.name
-            staged.write_bytes(docx_bytes)
-            result = docx_to_pdf(staged, metadata=archive_metadata(document), engine=pdf_engine)
+        if pdf_engine == "reportlab":  # the frames the page planning laid out, drawn
+            result = export_pdf(finished.typeset, metadata=archive_metadata(document))
+        else:
+            with tempfile.TemporaryDirectory(prefix="docgen-") as tmp:
+                staged = Path(tmp) / docx_target.name
+                staged.write_bytes(docx_bytes)
+                result = docx_to_pdf(staged, metadata=archive_metadata(document),
+                                     engine=pdf_engine)
         outputs[pdf_target] = result.data
         warnings.extend(result.warnings)
         pages = result.pages

@@ -6,12 +6,16 @@ on an even last page; when the body ends on an odd page the 版记 gets the next
 before it, and then neither the blank page nor the 版记 page is numbered.
 
 The page count is known only after layout, so this works in rounds over the
-rendered .docx: ``measure`` lays it out (LibreOffice, or any docx -> PDF
-function) and :func:`facts_from_pdf` reads where the 版记's rules landed;
-:func:`plan` (pure) decides the page break / blank page; :func:`apply_plan`
-and :func:`push_down` edit the .docx (pure functions on bytes).  The 版记 is
-recognised as the ruled table whose first paragraph has style 抄送机关
-(GwRecordCopy) or 印发机关和印发日期 (GwRecordPrint).
+rendered .docx: ``measure`` lays it out with docgen's engine
+(:func:`docgen.pdf.typeset`, the frame model) and :func:`facts_from_pages`
+reads where the 版记's rules landed from the frames tagged with the 版记 roles
+— no PDF is drawn or read back; :func:`plan` (pure) decides the page break /
+blank page; :func:`apply_plan` and :func:`push_down` edit the .docx (pure
+functions on bytes).  The 版记 is recognised as the table whose first
+paragraph plays 抄送机关 or 印发机关和印发日期 (:mod:`docgen.roles`: by the
+style's visible name, so a template re-saved by an editor that renames style
+IDs keeps its 版记).  Every round after the first lays out only a .docx that
+changed, and the last layout is returned for drawing.
 """
 
 from __future__ import annotations
@@ -20,21 +24,29 @@ import copy
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-RECORD_STYLES = ("GwRecordCopy", "GwRecordPrint")
+from docgen.pdf.frames import Page, RuleFrame
+from docgen.roles import Role, paragraph_role, style_roles
+
+if TYPE_CHECKING:
+    from docgen.pdf import Typeset
+
 MM = 72 / 25.4
 RULE_MIN_WIDTH_PT = 150 * MM  # 版记 rules are 156 mm long
 RULE_MIN_LINEWIDTH = 0.6  # 0.25 mm = 0.71 pt; attachment table borders are 0.5 pt
 TAIL_PT = 2.5  # room for the 1-pt paragraph after the 版记 table and half the last rule
 PUSH_TOLERANCE_PT = 0.6
 # Left free under the 版记 when pushing it down: Word and LibreOffice fit a page a
-# little more strictly than our engine (LibreOffice needed 20–40 twips more), and
-# without this room they moved the 版记 to a page of its own.
-LAYOUT_SLACK_PT = 1.0
+# little more strictly than our engine, and without room they move the 版记 to a
+# page of its own.  Measured on our layout, LibreOffice 7.4 sets the 版记 page's
+# content about 1 pt higher than we do (notice, order samples), so 0.5 pt here
+# leaves it about 1.5 pt.
+LAYOUT_SLACK_PT = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,52 +78,47 @@ def plan(facts: PageFacts) -> Plan:
     return Plan(page_break=True, blank_page=True)  # 版记 alone on an odd page
 
 
-def facts_from_pdf(pdf: bytes, text_bottom_mm: float = 297 - 35) -> PageFacts:
-    """Find the 版记 rules on the last page of a laid-out PDF."""
-    import pdfplumber  # noqa: PLC0415
-
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        pages = len(doc.pages)
-        last = doc.pages[-1]
-        rules = sorted({round(y, 1) for y in _rules(last)})
-        if not rules:
-            return PageFacts(pages, None, text_bottom=text_bottom_mm * MM)
-        top, bottom = rules[0], rules[-1]
-        above = any(ch["bottom"] < top - 1 and ch["text"].strip() for ch in last.chars)
-        return PageFacts(pages, pages, top, bottom, above, text_bottom_mm * MM)
+RECORD_ROLES = (str(Role.RECORD_COPY), str(Role.RECORD_PRINT))
 
 
-def _rules(page) -> list[float]:
-    """y of black horizontal rules as wide as the text block and at least 0.6 pt thick."""
-    found = []
-    for obj in list(page.lines) + list(page.rects):
-        wide = obj["x1"] - obj["x0"] >= RULE_MIN_WIDTH_PT
-        flat = obj["bottom"] - obj["top"] <= 2
-        thick = (obj.get("linewidth") or 0) >= RULE_MIN_LINEWIDTH or \
-            (obj in page.rects and obj["bottom"] - obj["top"] >= RULE_MIN_LINEWIDTH * 0.9)
-        colour = obj.get("stroking_color") if obj in page.lines else obj.get("non_stroking_color")
-        black = colour in (None, 0, (0,), (0, 0, 0), [0], [0, 0, 0], (0.0, 0.0, 0.0))
-        if wide and flat and thick and black:
-            found.append((obj["top"] + obj["bottom"]) / 2)
-    return found
+def facts_from_pages(pages: list[Page]) -> PageFacts:
+    """Where the 版记's rules landed on the last laid-out page (frames tagged 版记)."""
+    count = len(pages)
+    if not pages:
+        return PageFacts(0, None)
+    last = pages[-1]
+    rules = sorted({round((f.y1 + f.y2) / 2, 1) for f in last.with_role(*RECORD_ROLES)
+                    if isinstance(f, RuleFrame) and abs(f.y1 - f.y2) < 0.01
+                    and abs(f.x2 - f.x1) >= RULE_MIN_WIDTH_PT})
+    if not rules:
+        return PageFacts(count, None, text_bottom=last.text_bottom)
+    top, bottom = rules[0], rules[-1]
+    above = any(f.role not in RECORD_ROLES and f.y < top - 1 for f in last.body_text())
+    return PageFacts(count, count, top, bottom, above, last.text_bottom)
 
 
 # ---------------------------------------------------------------- editing the .docx
 
 def _record_table(doc):
+    """The 版记: the table whose first paragraph plays 抄送机关 or 印发机关 (by style name)."""
+    roles = style_roles(doc)
     for tbl in doc.element.body.iterchildren(qn("w:tbl")):
         first = tbl.find(f".//{qn('w:p')}")
-        style = first.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") if first is not None else None
-        if style is not None and style.get(qn("w:val")) in RECORD_STYLES:
+        if first is not None and paragraph_role(first, roles) in (Role.RECORD_COPY,
+                                                                  Role.RECORD_PRINT):
             return tbl
     return None
 
 
-def _tiny_paragraph(height_twips: int = 20):
+def _tail_style(doc) -> str:
+    return style_roles(doc).id_of(Role.TAIL, "GwTail") or "GwTail"
+
+
+def _tiny_paragraph(height_twips: int = 20, style_id: str = "GwTail"):
     p = OxmlElement("w:p")
     ppr = OxmlElement("w:pPr")
     style = OxmlElement("w:pStyle")
-    style.set(qn("w:val"), "GwTail")
+    style.set(qn("w:val"), style_id)
     ppr.append(style)
     grid = OxmlElement("w:snapToGrid")
     grid.set(qn("w:val"), "0")
@@ -126,8 +133,8 @@ def _tiny_paragraph(height_twips: int = 20):
     return p
 
 
-def _page_break_paragraph():
-    p = _tiny_paragraph()
+def _page_break_paragraph(style_id: str = "GwTail"):
+    p = _tiny_paragraph(style_id=style_id)
     run = OxmlElement("w:r")
     br = OxmlElement("w:br")
     br.set(qn("w:type"), "page")
@@ -150,9 +157,10 @@ def apply_plan(docx: bytes, decision: Plan) -> bytes:
     table = _record_table(doc)
     if table is None:
         return docx
+    tail = _tail_style(doc)
     if decision.blank_page:
         body_sect = doc.sections[-1]._sectPr
-        end_of_numbered = _tiny_paragraph()
+        end_of_numbered = _tiny_paragraph(style_id=tail)
         end_of_numbered.find(qn("w:pPr")).append(copy.deepcopy(body_sect))
         table.addprevious(end_of_numbered)
         # the last section (blank page + 版记 page) gets empty footers
@@ -168,14 +176,14 @@ def apply_plan(docx: bytes, decision: Plan) -> bytes:
                 for child in list(p._p):
                     if child.tag != qn("w:pPr"):
                         p._p.remove(child)
-    table.addprevious(_page_break_paragraph())
+    table.addprevious(_page_break_paragraph(tail))
     return _save(doc)
 
 
-def _is_spacer(p) -> bool:
+def _is_spacer(p, tail: str) -> bool:
     """A 文末-style paragraph without text, page break or section break: our push spacer."""
     style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-    return (p.tag == qn("w:p") and style is not None and style.get(qn("w:val")) == "GwTail"
+    return (p.tag == qn("w:p") and style is not None and style.get(qn("w:val")) == tail
             and p.find(qn("w:r")) is None and p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None)
 
 
@@ -187,34 +195,45 @@ def push_down(docx: bytes, points: float) -> bytes:
     table = _record_table(doc)
     if table is None:
         return docx
+    tail = _tail_style(doc)
     prev = table.getprevious()
-    if prev is not None and _is_spacer(prev):
+    if prev is not None and _is_spacer(prev, tail):
         spacing = prev.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
         spacing.set(qn("w:line"), str(int(spacing.get(qn("w:line"))) + round(points * 20)))
     else:
-        table.addprevious(_tiny_paragraph(round(points * 20)))
+        table.addprevious(_tiny_paragraph(round(points * 20), tail))
     return _save(doc)
 
 
-Measure = Callable[[bytes], bytes]  # .docx bytes -> PDF bytes
+Measure = Callable[[bytes], "Typeset"]  # .docx bytes -> its layout (docgen.pdf.typeset)
 
 
-def settle_record(docx: bytes, measure: Measure, *, rounds: int = 3) -> tuple[bytes, PageFacts | None]:
+def settle_record(docx: bytes, measure: Measure, *, rounds: int = 3,
+                  laid_out: Typeset | None = None) -> tuple[bytes, PageFacts | None, Typeset]:
     """Put the 版记 on an even last page and its last rule on the text block's bottom.
 
-    Returns the new .docx and the facts of its final layout (None if the
-    document has no 版记 with rules).
+    ``laid_out``: the layout of ``docx`` if the caller has it already.  Returns
+    the new .docx, the facts of its final layout (None if the document has no
+    版记 with rules) and that final layout — the layout *of the returned
+    .docx*, so that the caller can draw it without laying it out again.
     """
-    facts = facts_from_pdf(measure(docx))
+    current = laid_out or measure(docx)
+    facts = facts_from_pages(current.pages)
     if facts.record_page is None:
-        return docx, None
-    docx = apply_plan(docx, plan(facts))
+        return docx, None, current
+    decision = plan(facts)
+    if decision.page_break:
+        docx = apply_plan(docx, decision)
+        current = measure(docx)
     for _ in range(rounds):
-        facts = facts_from_pdf(measure(docx))
+        facts = facts_from_pages(current.pages)
         if facts.record_page is None:
-            return docx, None
+            return docx, None, current
         gap = facts.text_bottom - TAIL_PT - LAYOUT_SLACK_PT - facts.record_bottom
         if gap <= PUSH_TOLERANCE_PT:
             break
-        docx = push_down(docx, gap)
-    return docx, facts
+        pushed = push_down(docx, gap)
+        if pushed == docx:
+            break
+        docx, current = pushed, measure(pushed)
+    return docx, facts_from_pages(current.pages), current

@@ -2,23 +2,33 @@
 
 ``finish(docx, document)`` evens the column widths of tables whose columns
 docxtpl repeated, places the seal (``seal.place_seal``) when the data names
-one — or the seals of several issuers (``joint_seal.place_joint_seals``) — and settles the 版记 on an even last page (``even_pages.settle_record``)
-using a layout engine: LibreOffice when installed, else docgen's own engine
-when it can lay out, else nothing (with a warning).  Returns the new bytes and
-the warnings.
+one — or the seals of several issuers (``joint_seal.place_joint_seals``) —,
+keeps the 署名 block on a page with body text (``page_fit.fit_tail``,
+GB/T 9704 §7.3.5.4) and settles the 版记 on an even last page
+(``even_pages.settle_record``).  The pages are measured with docgen's own
+layout (the frame model, :func:`docgen.pdf.typeset`), and the layout of the
+final .docx is returned with it (:class:`Finished`) so that the PDF is drawn
+from it without laying the document out again.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
 from docgen.elements.even_pages import Measure, _record_table, settle_record
 from docgen.elements.joint_seal import place_joint_seals
+from docgen.elements.page_fit import fit_tail
 from docgen.elements.seal import place_seal
+from docgen.errors import DocgenWarning
 from docgen.model import Document
+
+if TYPE_CHECKING:
+    from docgen.pdf import Typeset
 
 
 def even_table_grids(docx: bytes) -> bytes:
@@ -58,13 +68,35 @@ def has_record(docx: bytes) -> bool:
     return _record_table(open_docx(io.BytesIO(docx))) is not None
 
 
-def finish(docx: bytes, document: Document, *, measure: Measure) -> bytes:
-    """Seal, table grids and the 版记 page for a rendered .docx (see module doc)."""
+@dataclass
+class Finished:
+    docx: bytes
+    typeset: Typeset  # the layout of ``docx``
+    warnings: list[DocgenWarning] = field(default_factory=list)
+
+
+def _default_measure(name: str) -> Measure:
+    def measure(docx: bytes) -> Typeset:
+        from docgen.pdf import typeset  # noqa: PLC0415
+
+        return typeset(docx, name=name)
+
+    return measure
+
+
+def finish(docx: bytes, document: Document, *, measure: Measure | None = None,
+           name: str = "document.docx") -> Finished:
+    """Seal, table grids, the 署名 page and the 版记 page for a rendered .docx (see module doc).
+
+    ``measure``: .docx bytes → layout (default: docgen's engine, warnings naming ``name``).
+    """
+    measure = measure or _default_measure(name)
     docx = even_table_grids(docx)
     if len(document.meta.seals) > 1:
         docx = place_joint_seals(docx, document.meta.seals)
     elif document.meta.seal:
         docx = place_seal(docx, document.meta.seal)
-    if has_record(docx):
-        docx, _facts = settle_record(docx, measure)
-    return docx
+    # one layout, then a new one only after an edit; the last is the layout of the result
+    docx, laid_out, warnings = fit_tail(docx, measure)
+    docx, _facts, laid_out = settle_record(docx, measure, laid_out=laid_out)
+    return Finished(docx, laid_out, warnings)

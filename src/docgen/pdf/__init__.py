@@ -3,7 +3,10 @@
 ``docx_to_pdf(docx, metadata=None, engine="reportlab") -> PdfResult`` reads a
 rendered .docx and returns PDF/A-2b bytes, the warnings met (unsupported
 elements, substituted fonts) and the page count.  It writes no file: the
-caller writes ``result.data`` atomically.
+caller writes ``result.data`` atomically.  It is ``export_pdf(typeset(docx))``:
+:func:`typeset` reads and lays out (the frame model, :class:`Typeset`, which
+page planning reads), :func:`export_pdf` draws the frames — so a build lays a
+document out once for planning and for its PDF.
 
 Pipeline (one module per stage): :mod:`docx_reader` (zip + XML → model, with
 :mod:`styles` resolving properties) → :mod:`compose` (paragraph → lines, with
@@ -16,10 +19,18 @@ The PDF/A validator runs only with ``validate=True``.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenWarning, Location, RenderError
+
+if TYPE_CHECKING:
+    from docgen.pdf.docx_reader import DocxDocument
+    from docgen.pdf.frames import Page
+    from docgen.pdf.layout import Layout
+    from docgen.pdf.metrics import DocumentFonts
 
 ENGINES = ("reportlab", "libreoffice")
 
@@ -48,6 +59,56 @@ def _count_pages(data: bytes) -> int:
         return len(pdf.pages)
 
 
+@dataclass
+class Typeset:
+    """A .docx laid out by our engine: the frame model (:mod:`docgen.pdf.frames`) of its
+    pages, and what reading and layout warned about.  Page planning reads ``pages``;
+    :func:`export_pdf` draws them."""
+
+    doc: DocxDocument
+    layout: Layout
+    fonts: DocumentFonts
+
+    @property
+    def pages(self) -> list[Page]:
+        return self.layout.pages
+
+    @property
+    def warnings(self) -> list[DocgenWarning]:
+        from docgen.pdf.compose import missing_glyph_warnings
+
+        return (self.doc.warnings + self.layout.warnings + self.fonts.warnings
+                + missing_glyph_warnings(self.pages, self.doc.source))
+
+
+def typeset(docx: Path | bytes, *, name: str = "document.docx") -> Typeset:
+    """Read and lay out a .docx (a path, or bytes called ``name`` in messages)."""
+    from docgen.pdf.docx_reader import read_docx
+    from docgen.pdf.layout import layout_document
+    from docgen.pdf.metrics import DocumentFonts, get_fontbook
+
+    if isinstance(docx, (bytes, bytearray)):
+        with tempfile.TemporaryDirectory(prefix="docgen-") as tmp:
+            staged = Path(tmp) / Path(name).name
+            staged.write_bytes(docx)
+            doc = read_docx(staged)
+    else:
+        doc = read_docx(Path(docx))
+    fonts = DocumentFonts(get_fontbook())
+    return Typeset(doc, layout_document(doc, fonts), fonts)
+
+
+def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> PdfResult:
+    """Draw a laid-out document as PDF/A-2b (a pure export of its frames)."""
+    from docgen.pdf.draw import draw_pages
+    from docgen.pdf.pdfa import make_pdfa
+
+    meta = _metadata(metadata, laid_out.doc.title, Path(laid_out.doc.source))
+    raw = draw_pages(laid_out.pages, title=meta.title, author=getattr(meta, "issuer", ""))
+    data = make_pdfa(raw, meta, validate=validate)
+    return PdfResult(data, laid_out.warnings, len(laid_out.pages))
+
+
 def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
                 validate: bool = False) -> PdfResult:
     """Lay ``docx`` out as a PDF/A-2b document (``metadata``: an ArchiveMetadata).
@@ -58,8 +119,6 @@ def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
     tests validate every kind of content the engine produces.  ``docgen pdf
     --validate`` turns it on.
     """
-    from docgen.pdf.pdfa import make_pdfa
-
     docx = Path(docx)
     if engine not in ENGINES:
         raise RenderError(f"未知的 PDF 引擎“{engine}”", location=Location(file=str(docx)),
@@ -67,6 +126,7 @@ def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
     if engine == "libreoffice":
         from docgen.pdf import libreoffice
         from docgen.pdf.docx_reader import read_docx
+        from docgen.pdf.pdfa import make_pdfa
 
         if not libreoffice.available():
             raise RenderError("本机没有安装 LibreOffice，无法使用 libreoffice 引擎",
@@ -76,19 +136,7 @@ def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
         meta = _metadata(metadata, read_docx(docx).title, docx)
         data = make_pdfa(raw, meta, validate=validate)
         return PdfResult(data, [], _count_pages(data))
-
-    from docgen.pdf.docx_reader import read_docx
-    from docgen.pdf.draw import draw_pages
-    from docgen.pdf.layout import layout_document
-    from docgen.pdf.metrics import DocumentFonts, get_fontbook
-
-    doc = read_docx(docx)
-    fonts = DocumentFonts(get_fontbook())
-    layout = layout_document(doc, fonts)
-    meta = _metadata(metadata, doc.title, docx)
-    raw = draw_pages(layout.pages, title=meta.title, author=getattr(meta, "issuer", ""))
-    data = make_pdfa(raw, meta, validate=validate)
-    return PdfResult(data, doc.warnings + layout.warnings + fonts.warnings, len(layout.pages))
+    return export_pdf(typeset(docx), metadata=metadata, validate=validate)
 
 
-__all__ = ["ENGINES", "PdfResult", "docx_to_pdf"]
+__all__ = ["ENGINES", "PdfResult", "Typeset", "docx_to_pdf", "export_pdf", "typeset"]

@@ -16,7 +16,7 @@ pages, table rows never split.  Odd/even and first-page footers follow
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.compose import (
@@ -36,7 +36,8 @@ from docgen.pdf.docx_reader import (
 )
 from docgen.pdf.frames import Frame, ImageFrame, LineInfo, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.metrics import FontBook
-from docgen.pdf.styles import Border
+from docgen.pdf.styles import Border, ParaProps
+from docgen.roles import role_of_style_name
 
 EPS = 0.05
 
@@ -63,42 +64,75 @@ class TableBox:
     x: float
 
 
-def _shift(frame: Frame, dx: float, dy: float) -> Frame:
-    if type(frame) is TextFrame:  # the common case, without dataclasses.replace
-        return TextFrame(frame.x + dx, frame.y + dy, frame.text, frame.font, frame.size,
-                         frame.color, frame.char_space, frame.fake_bold, frame.underline,
-                         frame.strike, frame.width)
-    if isinstance(frame, RuleFrame):
-        return replace(frame, x1=frame.x1 + dx, y1=frame.y1 + dy, x2=frame.x2 + dx,
-                       y2=frame.y2 + dy)
-    return replace(frame, x=frame.x + dx, y=frame.y + dy)
+def _shift(frame: Frame, dx: float, dy: float, para: int | None = None,
+           role: str | None = None) -> Frame:
+    """A copy of ``frame`` moved by (dx, dy), tagged with ``para``/``role`` when given.
+
+    Copies the instance dict instead of calling the constructor: it is the hot
+    path of layout, and it keeps any optional field a frame class has.
+    """
+    d = dict(frame.__dict__)
+    if type(frame) is RuleFrame:
+        d["x1"] += dx
+        d["x2"] += dx
+        d["y1"] += dy
+        d["y2"] += dy
+    else:
+        d["x"] += dx
+        d["y"] += dy
+    if para is not None:
+        d["para"] = para
+        d["role"] = role or ""
+    moved = object.__new__(type(frame))
+    moved.__dict__.update(d)
+    return moved
+
+
+_ROLES: dict[str | None, str] = {}
+
+
+def role_of(props: ParaProps) -> str:
+    """The 公文 role of a paragraph, by its style's visible name (``""``: none known)."""
+    name = props.style_name
+    role = _ROLES.get(name)
+    if role is None:
+        role = _ROLES[name] = str(role_of_style_name(name) or "")
+    return role
 
 
 def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
-                  counter: list[int], warn) -> tuple[list[Frame], float]:
-    """Lay blocks out one under another without pagination (cells, headers, footers)."""
+                  counter: list[int], warn, *, main: bool = True) -> tuple[list[Frame], float]:
+    """Lay blocks out one under another without pagination (cells, headers, footers).
+
+    ``main``: the blocks belong to the main document (table cells), so frames
+    carry their paragraph's index; headers and footers carry 0.
+    """
     frames: list[Frame] = []
     y = 0.0
     for b in blocks:
         if isinstance(b, Paragraph):
             counter[0] += 1
             box = compose_paragraph(b, counter[0], width, ctx)
+            para, role = (counter[0] if main else 0), role_of(b.props)
             y += box.before
             top = y
             for line in box.lines:
                 for f in line.frames:
-                    frames.append(_shift(f, 0, y + line.baseline))
+                    frames.append(_shift(f, 0, y + line.baseline, para, role))
                     if isinstance(f, TextFrame):
-                        frames.extend(_shift(r, 0, y + line.baseline) for r in underline_rules(f))
+                        frames.extend(_shift(r, 0, y + line.baseline, para, role)
+                                      for r in underline_rules(f))
                 y += line.height
-            frames.extend(border_rules(box, box.left, width - box.right, top, y))
+            frames.extend(_shift(r, 0, 0, para, role)
+                          for r in border_rules(box, box.left, width - box.right, top, y))
             y += box.after
             for img in box.anchors:
                 frames.append(ImageFrame(img.anchor.h_offset if img.anchor else 0, y,
-                                         img.width, img.height, img.data, name=img.name))
+                                         img.width, img.height, img.data, name=img.name,
+                                         para=para, role=role))
                 warn("此处的浮动图片按所在位置近似放置", b.where)
         else:
-            tb = compose_table(b, width, ctx, counter, warn)
+            tb = compose_table(b, width, ctx, counter, warn, main=main)
             for row in tb.rows:
                 frames.extend(_shift(f, tb.x, y) for f in row.frames)
                 y += row.height
@@ -140,7 +174,7 @@ def _edge(cell: Cell, side: str, table: Table, first: bool, last: bool) -> Borde
 
 
 def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list[int],
-                  warn) -> TableBox:
+                  warn, *, main: bool = True) -> TableBox:
     """Rows of a table with cell contents, shading and borders, ready to paginate."""
     grid = table.grid
     total = sum(grid)
@@ -155,6 +189,7 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
     nrows = len(table.rows)
     # first pass: cell contents and row heights
     placed: list[list[tuple[int, int, Cell, list[Frame], float]]] = []
+    tags: dict[int, tuple[int, str]] = {}  # id(cell) -> (para, role) of its first paragraph
     heights: list[float] = []
     tops: list[float] = []  # width of each row's top border: it takes room inside the row
     for r, row in enumerate(table.rows):
@@ -169,8 +204,14 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
             mar = {**table.margins, **cell.margins}
             cw = edges[c1] - edges[c0] - mar.get("left", 5.4) - mar.get("right", 5.4)
             frames, h = ([], 0.0)
+            first = next((b for b in cell.blocks if isinstance(b, Paragraph)), None)
+            tags[id(cell)] = ((counter[0] + 1) if main and first is not None else 0,
+                              role_of(first.props) if first is not None else "")
             if cell.vmerge != "continue":
-                frames, h = _stack_blocks(cell.blocks, max(cw, 1.0), ctx, counter, warn)
+                frames, h = _stack_blocks(cell.blocks, max(cw, 1.0), ctx, counter, warn,
+                                          main=main)
+            else:  # not drawn, but its paragraphs keep their numbers
+                counter[0] += len(_paragraphs(cell.blocks))
             h += mar.get("top", 0.0) + mar.get("bottom", 0.0) + top_w
             cells.append((c0, c1, cell, frames, h))
             if cell.vmerge is None:
@@ -210,8 +251,9 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
             h = sum(heights[r:r + n])
             xa, xb = x0 + edges[c0], x0 + edges[c1]
             mar = {**table.margins, **cell.margins}
+            para, role = tags[id(cell)]
             if cell.shading:
-                frames.append(RectFrame(xa, 0, xb - xa, h, cell.shading))
+                frames.append(RectFrame(xa, 0, xb - xa, h, cell.shading, para, role))
             dy = mar.get("top", 0.0) + tops[r]
             if cell.valign == "center":
                 dy += max(0.0, (h - _h) / 2)
@@ -239,7 +281,7 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
                     elif side == "bottom":
                         continue  # drawn as the next row's top border
                     frames.append(RuleFrame(ax, ay, bx, by, b.width, b.color,
-                                            b.style == "double"))
+                                            b.style == "double", para, role))
         rows.append(RowBox(heights[r], frames, table.rows[r].header))
     return TableBox(table, rows, 0.0)
 
@@ -275,7 +317,8 @@ class _Paginator:
             number = self.page.number + 1
         else:
             number = sect.pg_start or 1
-        self.page = Page(sect.page_w, sect.page_h, number, len(self.pages), index, first)
+        self.page = Page(sect.page_w, sect.page_h, number, len(self.pages), index, first,
+                         text_top=sect.top, text_bottom=sect.page_h - sect.bottom)
         self.pages.append(self.page)
         self.top, self.bottom = sect.text_area(
             max(sect.top, self._header_bottom(sect, index, number, first)))
@@ -298,7 +341,7 @@ class _Paginator:
             return 0.0
         ctx = ComposeContext(self.book, None, self.doc.default_tab)
         _frames, h = _stack_blocks(blocks, sect.page_w - sect.left - sect.right, ctx, [0],
-                                   lambda *_a: None)
+                                   lambda *_a: None, main=False)
         return sect.header + h
 
     def _kind(self, sect: Section, number: int, first: bool) -> str:
@@ -422,12 +465,13 @@ class _Paginator:
         page = self.page
         x = sect.left
         base = self.y + line.baseline
+        para, role = box.index, role_of(box.props)
         for f in line.frames:
-            page.frames.append(_shift(f, x, base))
+            page.frames.append(_shift(f, x, base, para, role))
             if isinstance(f, TextFrame) and (f.underline or f.strike):
-                page.frames.extend(_shift(r, x, base) for r in underline_rules(f))
+                page.frames.extend(_shift(r, x, base, para, role) for r in underline_rules(f))
         page.lines.append(LineInfo(line.text, x + line.x0, x + line.x1, self.y,
-                                   self.y + line.height, box.index))
+                                   self.y + line.height, para, role))
         self.y += line.height
 
     def draw_para_borders(self, box: ParaBox, a: int, b: int, top: float, sect: Section,
@@ -436,8 +480,10 @@ class _Paginator:
             return
         x0 = sect.left + box.left
         x1 = sect.page_w - sect.right - box.right
-        self.page.frames.extend(border_rules(box, x0, x1, top, self.y, first=a == 0,
-                                             closing=closing))
+        para, role = box.index, role_of(box.props)
+        self.page.frames.extend(_shift(r, 0, 0, para, role)
+                                for r in border_rules(box, x0, x1, top, self.y, first=a == 0,
+                                                      closing=closing))
 
     def place_anchors(self, box: ParaBox, page: Page, para_top: float, sect: Section) -> None:
         for img in box.anchors:
@@ -479,7 +525,7 @@ class _Paginator:
             else:
                 y = va + a.v_offset
             page.frames.append(ImageFrame(x, y, img.width, img.height, img.data, a.behind,
-                                          img.name))
+                                          img.name, box.index, role_of(box.props)))
 
     def place_table(self, tb: TableBox, sect: Section, si: int) -> None:
         bottom = self.bottom
@@ -527,9 +573,27 @@ class _Paginator:
                     continue
                 if blocks is None:
                     continue
-                frames, h = _stack_blocks(blocks, width, ctx, [0], self.warn)
+                frames, h = _stack_blocks(blocks, width, ctx, [0], self.warn, main=False)
                 top = sect.header if area == "headers" else sect.page_h - sect.footer - h
                 page.frames.extend(_shift(f, sect.left, top) for f in frames)
+
+
+def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            out.append(b)
+        else:
+            for row in b.rows:
+                for cell in row.cells:
+                    out.extend(_paragraphs(cell.blocks))
+    return out
+
+
+def paragraphs_in_order(doc: DocxDocument) -> list[Paragraph]:
+    """The main document's paragraphs in reading order (cells included): frame ``para``
+    N is ``paragraphs_in_order(doc)[N - 1]``."""
+    return [p for sect in doc.sections for p in _paragraphs(sect.blocks)]
 
 
 def layout_document(doc: DocxDocument, book: FontBook) -> Layout:

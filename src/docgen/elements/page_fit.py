@@ -1,0 +1,270 @@
+"""署名, 成文日期, 印章 and 附注 never alone on a page (GB/T 9704-2012 §7.3.5.4).
+
+GB/T 9704 §7.3.5.4: when the space left on the last page cannot hold the
+seal (or the signer's seal) and the 成文日期, adjust the line or character
+spacing to solve it.  §7.3.5 also wants the 署名 block on a page with body text
+above it, and the 署名 never parted from its 日期.
+
+Measured on the frame model (:mod:`docgen.pdf.frames`): :func:`find_trouble`
+reads a layout and says whether the tail block — the paragraphs playing
+署名/日期/签署人/附注 (:mod:`docgen.roles`) and the seal anchored in them —
+stands on a page without body text above it ("alone") or spreads over two
+pages ("split"), and how many points are missing on the page it should share
+with the body.  :func:`squeeze` writes the fix into the .docx itself, so that
+Word and WPS show the same page: the last body paragraphs of that page get an
+exact line spacing a little below the grid pitch (and ``w:snapToGrid=0``, so
+that the document grid does not round them back up).  Only paragraphs that
+begin on that page are touched, so the pages before it do not change.
+:func:`fit_tail` loops: measure, squeeze more if needed (at most a few
+rounds), and returns the .docx, the layout of that .docx and the warnings.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from docgen.errors import DocgenWarning, Location
+from docgen.pdf.frames import ImageFrame, Page, TextFrame
+from docgen.pdf.layout import paragraphs_in_order
+from docgen.roles import Role
+from docgen.safety import parse_xml
+
+if TYPE_CHECKING:
+    from docgen.pdf import Typeset
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TAIL_ROLES = frozenset(str(r) for r in (
+    Role.SIGNATURE, Role.SIGNATURE_NEXT, Role.SEAL_SIGNATURE, Role.JOINT_SEAL_SIGNATURE,
+    Role.SIGNER_TITLE, Role.DATE, Role.SEAL_DATE, Role.NOTE))
+# what may be squeezed: running text, never the title, 版头, tables or the tail itself
+SQUEEZABLE = frozenset(str(r) for r in (
+    Role.BODY, Role.HEADING1, Role.HEADING2, Role.HEADING3, Role.HEADING4, Role.RECIPIENT,
+    Role.ATTACH_NOTE, Role.ATTACH_NOTE_FIRST, Role.ATTACH_NOTE_NEXT, Role.MINUTES_LIST))
+MIN_PITCH_RATIO = 0.8  # a squeezed line keeps at least 80 % of the grid pitch
+SLACK_PT = 1.0  # asked for beyond the measured shortfall (Word fits a page a little tighter)
+ROUNDS = 3
+
+Measure = Callable[[bytes], "Typeset"]
+
+
+@dataclass(frozen=True)
+class Trouble:
+    kind: str  # "alone" (no body text above the block on its page) or "split"
+    page: int  # 0-based index of the page the block must share with the body
+    first_para: int  # the block's first paragraph
+    shortfall: float  # points missing on ``page``
+
+
+def _tail_frames(pages: list[Page]) -> Iterator[tuple[int, object]]:
+    for i, page in enumerate(pages):
+        for f in page.frames:
+            if f.para > 0 and f.role in TAIL_ROLES and (
+                    isinstance(f, ImageFrame) or (isinstance(f, TextFrame) and f.text.strip())):
+                yield i, f
+
+
+def find_trouble(pages: list[Page], before: Callable[[int], float]) -> Trouble | None:
+    """Is the 署名 block alone on its page or split over two?  (None: all well.)
+
+    ``before(n)``: the space before paragraph n (it is dropped at a page top,
+    so the layout does not show it).
+    """
+    found = list(_tail_frames(pages))
+    if not found:
+        return None
+    first = min(f.para for _i, f in found)
+    on = sorted({i for i, _f in found})
+    start = pages[on[0]]
+    body_above = any(f.para < first for f in start.body_text())
+    text_lines = {i: [ln for ln in pages[i].lines if ln.para >= first] for i in on}
+    if not body_above and on[0] > 0:
+        lines = [ln for i in on for ln in text_lines[i]]
+        height = sum(ln.bottom - ln.top for ln in lines) + before(first)
+        target = on[0] - 1
+        return Trouble("alone", target, first, _missing(pages[target], height))
+    if len(on) > 1:
+        rest = [ln for i in on[1:] for ln in text_lines[i]]
+        height = sum(ln.bottom - ln.top for ln in rest)
+        return Trouble("split", on[0], first, _missing(pages[on[0]], height))
+    return None
+
+
+def _missing(page: Page, height: float) -> float:
+    used = max((ln.bottom for ln in page.lines), default=page.text_top)
+    return max(height - (page.text_bottom - used), 0.0) + SLACK_PT
+
+
+@dataclass(frozen=True)
+class Squeeze:
+    paras: tuple[int, ...]  # paragraph indices to set
+    line_pt: float  # their new exact line spacing
+
+
+def plan_squeeze(pages: list[Page], trouble: Trouble, pitch: float) -> Squeeze | None:
+    """The last body paragraphs of the trouble's page, and the exact line spacing that
+    frees ``trouble.shortfall`` points on it (None: not possible within the limit)."""
+    page = pages[trouble.page]
+    earlier = {ln.para for ln in pages[trouble.page - 1].lines} if trouble.page > 0 else set()
+    lines_of: dict[int, int] = {}
+    roles: dict[int, str] = {}
+    for ln in page.lines:
+        lines_of[ln.para] = lines_of.get(ln.para, 0) + 1
+        roles[ln.para] = ln.role
+    limit = pitch * (1 - MIN_PITCH_RATIO)
+    chosen: list[int] = []
+    for para in sorted((n for n in lines_of if n < trouble.first_para), reverse=True):
+        if roles[para] not in SQUEEZABLE or para in earlier:
+            break  # only paragraphs that begin on this page: the pages before stay as they are
+        chosen.append(para)
+        if trouble.shortfall / sum(lines_of[n] for n in chosen) <= limit:
+            break
+    if not chosen:
+        return None
+    cut = trouble.shortfall / sum(lines_of[n] for n in chosen)
+    if cut > limit:
+        return None
+    return Squeeze(tuple(sorted(chosen)), math.floor((pitch - cut) * 20) / 20)
+
+
+# ---------------------------------------------------------------- editing the .docx
+
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl",
+              "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens",
+              "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+              "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind",
+              "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange")
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _child(ppr: etree._Element, tag: str) -> etree._Element:
+    """``ppr``'s child ``w:tag``, created at its schema position if missing."""
+    found = ppr.find(_w(tag))
+    if found is not None:
+        return found
+    el = etree.SubElement(ppr, _w(tag))
+    rank = _PPR_ORDER.index(tag)
+    for other in ppr:
+        name = etree.QName(other).localname
+        if other is not el and name in _PPR_ORDER and _PPR_ORDER.index(name) > rank:
+            other.addprevious(el)
+            break
+    return el
+
+
+def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
+    for el in parent:
+        if el.tag == _w("sdt"):
+            content = el.find(_w("sdtContent"))
+            if content is not None:
+                yield from _blocks(content)
+        elif el.tag == _w("customXml"):
+            yield from _blocks(el)
+        elif el.tag in (_w("p"), _w("tbl"), _w("tr"), _w("tc")):
+            yield el
+
+
+def body_paragraphs(body: etree._Element) -> list[etree._Element]:
+    """``w:p`` elements in the order the PDF engine numbers paragraphs (cells included)."""
+    out: list[etree._Element] = []
+
+    def walk(parent: etree._Element) -> None:
+        for el in _blocks(parent):
+            if el.tag == _w("p"):
+                out.append(el)
+            else:
+                walk(el)
+
+    walk(body)
+    return out
+
+
+def squeeze(docx: bytes, plan: Squeeze) -> bytes:
+    """Give the planned paragraphs an exact line spacing, off the grid (in the .docx)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        root = parse_xml(zin.read("word/document.xml"), where="word/document.xml")
+        paras = body_paragraphs(root.find(_w("body")))
+        for n in plan.paras:
+            p = paras[n - 1]
+            ppr = p.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(_w("pPr"))
+                p.insert(0, ppr)
+            _child(ppr, "snapToGrid").set(_w("val"), "0")
+            spacing = _child(ppr, "spacing")
+            spacing.set(_w("line"), str(round(plan.line_pt * 20)))
+            spacing.set(_w("lineRule"), "exact")
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info, data if info.filename == "word/document.xml"
+                              else zin.read(info.filename))
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- the loop
+
+def _before(laid_out: Typeset) -> Callable[[int], float]:
+    paras = paragraphs_in_order(laid_out.doc)
+    pitch = _pitch(laid_out)
+
+    def before(n: int) -> float:
+        props = paras[n - 1].props
+        return props.before_lines * pitch if props.before_lines else props.before
+
+    return before
+
+
+def _pitch(laid_out: Typeset) -> float:
+    return next((s.grid_pitch for s in laid_out.doc.sections if s.grid_pitch), None) or 28.95
+
+
+def fit_tail(docx: bytes, measure: Measure, laid_out: Typeset | None = None
+             ) -> tuple[bytes, Typeset, list[DocgenWarning]]:
+    """Keep the 署名 block with the body (see module doc).
+
+    Returns the .docx, the layout *of that .docx* (for drawing), and a warning
+    when the block could not be pulled back within :data:`MIN_PITCH_RATIO`.
+    """
+    base = laid_out or measure(docx)
+    first = _trouble(base)
+    if first is None:
+        return docx, base, []
+    pitch = _pitch(base)
+    shortfall = first.shortfall
+    for _ in range(ROUNDS):
+        plan = plan_squeeze(base.pages, replace(first, shortfall=shortfall), pitch)
+        if plan is None:
+            break
+        candidate = squeeze(docx, plan)
+        laid = measure(candidate)
+        again = _trouble(laid)
+        if again is None:
+            return candidate, laid, []
+        if (again.kind, again.page) != (first.kind, first.page):
+            break
+        shortfall += again.shortfall
+    page_no = base.pages[first.page + (1 if first.kind == "alone" else 0)].number
+    warning = DocgenWarning(
+        f"第 {page_no} 页：发文机关署名、成文日期（或印章、附注）"
+        + ("前没有正文" if first.kind == "alone" else "被分在两页")
+        + "，调整最后几段的行距也无法让它们与正文同页（GB/T 9704 §7.3.5.4）",
+        Location(file=base.doc.source, path=f"正文第{first.first_para}段"),
+        "删减或合并最后一页的正文，或增加正文内容，使署名、成文日期与正文在同一页。")
+    return docx, base, [warning]
+
+
+def _trouble(laid_out: Typeset) -> Trouble | None:
+    return find_trouble(laid_out.pages, _before(laid_out))
