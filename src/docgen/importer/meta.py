@@ -40,6 +40,8 @@ _NOTE = re.compile(r"^[（(](?P<note>[^（()）]{2,60})[）)]$")
 _PEOPLE = re.compile(r"^(?P<kind>出席|请假|列席|缺席)[:：]\s*(?P<rest>.+?)。?$")
 _KINDS = ("通知", "报告", "请示", "函", "意见", "决定", "通报", "批复", "纪要", "方案", "办法", "规定",
           "公告", "通告", "议案", "决议", "命令", "令", "总结", "计划", "要点", "细则", "规划")
+_ORG = re.compile(r"(政府|委员会|办公室|办公厅|局|厅|部|委|院|会|处|科|中心|公司|集团|学校|大学|所|站|队|社|"
+                  r"室|办|组|党委|党组|支部|协会|镇|乡|街道|村|区|县|市|省|团|馆|行|署)$")
 _SENTENCE = re.compile(r"[。！？；]")
 
 
@@ -384,7 +386,11 @@ def _signatures(blocks: list[Block], start: int, date_at: int, meta: dict, repor
         if not all(_short_name(p) for p in parts) or _ATTACH_NOTE.match(b.text.strip()) \
                 or re.match(r"^\d+\s*[.．、]", b.text.strip()) or "附件" in b.style:
             break
-        if "heading" in b.style.lower() or "标题" in b.style:
+        if "heading" in b.style.lower() or "标题" in b.style or b.auto_label or b.outline is not None:
+            break
+        if not ("署名" in b.style or b.align in ("right", "center", "end") or len(parts) > 1
+                or re.search(r"[\s\u3000]", b.text.strip())
+                or all(_ORG.search(x) for x in parts)):
             break
         names = parts + names
         k -= 1

@@ -302,6 +302,21 @@ class _Reader:
         text = "".join(t for t, _ in pieces)
         pictures = [self.images[rid] for el in p.iter(A_BLIP, V_IMAGE)
                     if (rid := el.get(f"{{{R}}}embed") or el.get(f"{{{R}}}id")) in self.images]
+        notes: list[str] = []
+        instr = " ".join((t.text or "").strip() for t in p.iter(f"{_W}instrText")).strip()
+        simple = [el.get(f"{_W}instr") or "" for el in p.iter(f"{_W}fldSimple")]
+        fields = [f.split()[0] for f in [instr, *simple] if f.strip()]
+        toc = any(f.upper() == "TOC" for f in fields)
+        if fields and not toc:
+            notes.append(f"域（{'、'.join(sorted(set(fields)))}）按显示的结果作为文字导入")
+        deleted = "".join((t.text or "") for t in p.iter(f"{_W}delText"))
+        if deleted.strip():
+            notes.append(f"修订中删除的文字 “{deleted[:20]}” 未导入（插入的文字已导入）")
+        if p.find(f".//{_W}commentReference") is not None or \
+                p.find(f".//{_W}commentRangeStart") is not None:
+            notes.append("批注未导入")
+        if p.find(f".//{_W}footnoteReference") is not None:
+            notes.append("脚注未导入")
         auto_level = auto_label = None
         if num and num[0] != "0" and text.strip():
             auto_label = self.counters.label(num[0], num[1])
@@ -312,7 +327,7 @@ class _Reader:
             auto_level=auto_level, auto_label=auto_label or "", lead=_lead(pieces),
             lines=tuple(x.strip() for x in text.split("\n") if x.strip()),
             tabs=tuple(x.strip() for x in text.replace("\n", "").split("\t") if x.strip()),
-            page_break=page, images=tuple(pictures)))
+            page_break=page, images=tuple(pictures), notes=tuple(notes), toc=toc))
         for box in boxes:
             self.body(box)
 

@@ -169,6 +169,11 @@ def classify(blocks: list[Block], report: Report) -> list[Item]:
             if item:
                 items.append(item)
             continue
+        for note in b.notes:
+            report.add(DROPPED if "未导入" in note else CORRECTED, b.index, note)
+        if b.toc:
+            report.add(DROPPED, b.index, f"目录（TOC 域）“{b.text[:20]}”：docgen 的公文不带目录")
+            continue
         if not b.text.strip():
             continue
         item = _classify(b, report)

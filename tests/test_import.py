@@ -1,0 +1,212 @@
+"""``docgen import``: documents nobody here made, and docgen's own output, back to data files.
+
+* the web page's copy of the seed report (tests/fixtures/seed_webcopy.txt) imports to the same
+  structure as the hand-made data/2022-如东县法治政府建设情况报告.yaml: every heading's level and
+  kind, every enumeration, every figure's value;
+* every sample in data/ round-trips: build → import the .docx → build again prints the same
+  document (every paragraph and table row, so the same body text, numbering and meta);
+* Word automatic numbering (numPr lists, made here with python-docx) gives the right levels.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from import_support import docx_lines, figure_values, shape
+
+from docgen.build import build
+from docgen.importer import import_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "2022-如东县法治政府建设情况报告.yaml"
+WEBCOPY = ROOT / "tests" / "fixtures" / "seed_webcopy.txt"
+SAMPLES = sorted((ROOT / "data").glob("*.yaml")) + sorted((ROOT / "tests" / "documents").glob("*.yaml"))
+
+
+def _write(imported, path: Path) -> Path:
+    path.write_text(imported.yaml, encoding="utf-8")
+    for name, data in imported.pictures.items():
+        (path.parent / name).write_bytes(data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def webcopy(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("web") / "web.yaml"
+    return _write(import_document(WEBCOPY), out)
+
+
+def test_webcopy_has_the_seed_structure(webcopy):
+    expected, got = shape(SEED), shape(webcopy)
+    assert len(got) == len(expected) == 43
+    assert got == expected  # kinds, levels and computed numbers (一、 （一） 1.–22. 一是)
+
+
+def test_webcopy_enumeration_and_level_skip(webcopy):
+    import yaml
+
+    data = yaml.safe_load(webcopy.read_text(encoding="utf-8"))
+    assert data["numbering"] == {"continue": [3]}  # 1–22 run on across parts one and two
+    part_two = data["body"][2]
+    assert [item.get("level") for item in part_two["body"]] == [3, 3, 3]  # 二、 → 20. directly
+    part_three = data["body"][3]
+    assert len(part_three["body"][0]["enumerate"]) == 3 and "inline" not in part_three["body"][0]
+
+
+def test_webcopy_figures_have_the_seed_values(webcopy):
+    expected, got = figure_values(SEED), figure_values(webcopy)
+    assert len(expected) == 85
+    assert got == expected
+
+
+def test_webcopy_meta_and_report():
+    imported = import_document(WEBCOPY)
+    meta = imported.meta
+    assert meta["title"] == "2022年如东县法治政府建设情况报告"
+    assert meta["issuer"] == "如东县人民政府" and meta["year"] == 2022
+    assert meta["date"].isoformat() == "2023-03-13"
+    assert imported.template == "report"
+    text = imported.report.render()
+    assert "第 1 行：网页的栏目、来源等信息 “当前位置: 首页 > 要闻动态 > 公示公告”" in text  # dropped, said so
+    assert "编号 “(一)” 不是标准写法" in text
+    assert "发布时间" in text
+
+
+def test_figure_comments_carry_the_sentence():
+    imported = import_document(WEBCOPY)
+    text = imported.yaml
+    line = next(x for x in text.splitlines() if ": 21278" in x)
+    assert "# 2022年全县实行证明告知承诺制的行政事项共办理21278件。" in line
+    assert "{{ figures." in text and "21278件" not in text.split("body:")[1]
+    # equal values stay separate figures (next year they may differ)
+    sixes = [f for f in imported.figures if f.value == "6"]
+    assert len(sixes) >= 2 and len({f.name for f in sixes}) == len(sixes)
+    years = [f for f in imported.figures if f.value in ("2022", "2021", "2025", "12345")]
+    assert years == []
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_round_trip(sample, tmp_path):
+    first = build(sample, out_dir=tmp_path / "1", pdf=False)
+    imported = import_document(first.docx, seal_prefix="导入-印章")
+    data = _write(imported, tmp_path / "导入.yaml")
+    second = build(data, out_dir=tmp_path / "2", pdf=False)
+    assert docx_lines(second.docx) == docx_lines(first.docx)
+    assert second.docx.name == first.docx.name  # same title
+    assert shape(data) == shape(sample)  # same numbering, same kinds
+    from docgen.load import load_document
+
+    a = load_document(sample).document.meta
+    b = load_document(data).document.meta
+    for field in ("title", "issuers", "date", "recipients", "doc_number", "signer", "copy_number",
+                  "classification", "urgency", "note", "copy_to", "printer", "print_date",
+                  "order_number", "attendees", "absent", "observers", "issuer_mark"):
+        if field == "date" and a.date not in (b.date,) and sample.stem.startswith("minutes"):
+            continue  # a 纪要 prints no 成文日期: it cannot come back
+        assert getattr(b, field) == getattr(a, field), field
+    assert [x.name for x in b.attachments] == [x.name for x in a.attachments]
+    assert len(b.seals) == len(a.seals)
+
+
+def _numbered_docx(path: Path) -> Path:
+    """A document whose headings use one Word list (numPr) over four levels, made with python-docx."""
+    d = docx.Document()
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."),
+              ("decimal", "（%4）")]
+    xml = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                  f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(levels))
+    numbering = d.part.numbering_part.element
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">{xml}</w:abstractNum>')
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
+
+    def numbered(text: str, ilvl: int, bold_lead: str = "") -> None:
+        p = d.add_paragraph()
+        if bold_lead:
+            p.add_run(bold_lead).bold = True
+        p.add_run(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="77"/></w:numPr>'))
+
+    title = d.add_paragraph("如东县某局2023年工作总结")
+    title.alignment = 1
+    d.add_paragraph("2023年，我局认真贯彻落实各项工作部署，现将有关情况总结如下。")
+    numbered("主要工作", 0)
+    numbered("深化改革", 1)
+    numbered("坚持依法履职，办理审批事项120件。", 2, bold_lead="推进“放管服”改革。")
+    numbered("加强审核", 3)
+    d.add_paragraph("全年审核文件35件。")
+    numbered("下一步打算", 0)
+    numbered("持续优化服务", 1)
+    d.add_paragraph("如东县某局")
+    d.add_paragraph("2024年1月10日")
+    d.save(str(path))
+    return path
+
+
+def test_word_automatic_numbering_levels(tmp_path):
+    source = _numbered_docx(tmp_path / "自动编号.docx")
+    imported = import_document(source)
+    headings = [(i.kind, i.level, i.title) for i in imported.items if i.kind in ("heading", "run_in")]
+    assert headings == [("heading", 1, "主要工作"), ("heading", 2, "深化改革"),
+                        ("run_in", 3, "推进“放管服”改革。"), ("heading", 4, "加强审核"),
+                        ("heading", 1, "下一步打算"), ("heading", 2, "持续优化服务")]
+    assert imported.meta["issuer"] == "如东县某局" and imported.meta["date"].isoformat() == "2024-01-10"
+    data = _write(imported, tmp_path / "自动编号.yaml")
+    built = build(data, out_dir=tmp_path / "out", pdf=False)
+    lines = docx_lines(built.docx)
+    for expected in ("一、主要工作", "（一）深化改革", "1.推进“放管服”改革。坚持依法履职，办理审批事项120件。",
+                     "（1）加强审核", "二、下一步打算", "（一）持续优化服务"):
+        assert expected in lines
+
+
+def test_hand_numbers_wrong_forms(tmp_path):
+    source = tmp_path / "手写.txt"
+    source.write_text("关于做好防汛工作的通知\n各镇人民政府：\n现将有关事项通知如下。\n"
+                      "一.总体要求\n(一)压实责任。各镇要落实责任。\n1、明确分工。要明确分工。\n"
+                      "（1）细化措施\n二、保障措施\n一是加强值守；二是及时报告。\n"
+                      "如东县人民政府\n2023年5月6日\n", encoding="utf-8")
+    imported = import_document(source)
+    assert [(i.kind, i.level) for i in imported.items] == [
+        ("paragraph", 0), ("heading", 1), ("run_in", 2), ("run_in", 3), ("heading", 4),
+        ("heading", 1), ("inline_enumeration", 0)]
+    assert imported.meta["recipients"] == ["各镇人民政府"]
+    lines = docx_lines(build(_write(imported, tmp_path / "手写.yaml"), out_dir=tmp_path / "o",
+                             pdf=False).docx)
+    assert "（一）压实责任。各镇要落实责任。" in lines and "一是加强值守；二是及时报告。" in lines
+
+
+def test_cli_import_writes_and_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "网页.yaml"
+    cmd = [sys.executable, "-m", "docgen", "import", str(WEBCOPY), "-o", str(target)]
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert target.is_file() and "已写出" in first.stdout and "未导入" in first.stdout
+    target.write_text(target.read_text(encoding="utf-8") + "# 已修改\n", encoding="utf-8")
+    again = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 1 and "已经存在" in again.stderr and "--force" in again.stderr
+    assert target.read_text(encoding="utf-8").endswith("# 已修改\n")  # left as it was
+    forced = subprocess.run([*cmd, "--force"], capture_output=True, text=True, cwd=tmp_path)
+    assert forced.returncode == 0 and not target.read_text(encoding="utf-8").endswith("# 已修改\n")
+
+
+def test_doc_without_libreoffice_says_so(tmp_path):
+    source = tmp_path / "旧文件.doc"
+    source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    run = subprocess.run([sys.executable, "-m", "docgen", "import", str(source), "-o",
+                          str(tmp_path / "x.yaml")], capture_output=True, text=True,
+                         env={"PATH": str(empty), "HOME": str(tmp_path)})
+    assert run.returncode == 1
+    assert "LibreOffice" in run.stderr and "另存为 .docx" in run.stderr and "旧文件.doc" in run.stderr
