@@ -6,27 +6,34 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.elements.title_lines import DEFAULT_MAX_EM, break_points, em_width, title_lines
+from docgen.elements.title_lines import (
+    DEFAULT_MAX_EM,
+    GOOD,
+    STRONG,
+    break_points,
+    em_width,
+    title_lines,
+)
 
 CASES = [
     # short titles stay on one line
     ("2022年如东县法治政府建设情况报告", ["2022年如东县法治政府建设情况报告"]),
     ("关于召开全县安全生产工作会议的通知", ["关于召开全县安全生产工作会议的通知"]),
-    # issuer + 关于 on the first line
+    # the issuer on its own line, 关于 opening the next
     ("如东县人民政府关于2022年法治政府建设情况的报告",
-     ["如东县人民政府关于", "2022年法治政府建设情况的报告"]),
-    # 20 ems plus the quarter ems around the digits do not fit: a diamond
+     ["如东县人民政府", "关于2022年法治政府建设情况的报告"]),
+    # 20 ems plus the quarter ems around the digits do not fit after the issuer
     ("如东县人民政府关于请求拨付2023年农村公路建设专项资金的请示",
-     ["如东县人民政府关于", "请求拨付2023年农村公路建设专项资金", "的请示"]),
+     ["如东县人民政府关于请求拨付", "2023年农村公路建设专项资金的请示"]),
     # a book title is never split: diamond around it
     ("关于印发《如东县2023年法治政府建设工作要点》的通知",
      ["关于印发", "《如东县2023年法治政府建设工作要点》", "的通知"]),
-    # 、 and 和 as weaker break points
+    # two lines where two fit, between words
     ("如东县人民政府办公室关于做好2023年度防汛防旱、安全生产和森林防火工作的通知",
-     ["如东县人民政府办公室关于", "做好2023年度防汛防旱、安全生产", "和森林防火工作的通知"]),
-    # before the genre tail when that is the balanced choice
+     ["如东县人民政府办公室关于做好2023年度", "防汛防旱、安全生产和森林防火工作的通知"]),
+    # after 转发, before what is forwarded
     ("如东县人民政府办公室关于转发县财政局2023年度预算管理意见的通知",
-     ["如东县人民政府办公室关于", "转发县财政局2023年度预算管理意见的通知"]),
+     ["如东县人民政府办公室关于转发", "县财政局2023年度预算管理意见的通知"]),
 ]
 
 
@@ -36,9 +43,9 @@ def test_title_lines(title: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("title", "position", "kind"), [
-    ("如东县人民政府关于2022年工作的报告", 9, 0.0),   # after 关于
-    ("如东县人民政府关于2022年工作的报告", 16, 0.0),  # before 的报告
-    ("关于甲、乙的通知", 4, 2.0),                       # after 、
+    ("如东县人民政府关于2022年工作的报告", 7, STRONG),  # before 关于, after the issuer
+    ("如东县人民政府关于2022年工作的报告", 16, GOOD),   # before 的报告
+    ("关于做好防汛和抗旱工作的通知", 6, GOOD),          # before 和
 ])
 def test_break_point_kinds(title: str, position: int, kind: float) -> None:
     assert break_points(title)[position] == kind
