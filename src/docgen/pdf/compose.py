@@ -16,6 +16,7 @@ import math
 import unicodedata
 from dataclasses import dataclass, field
 
+from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
 from docgen.pdf.frames import Frame, ImageFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import break_lines, clusters, is_cjk, justify_gap, trim_trailing
@@ -55,6 +56,7 @@ class Seg:
     size: float
     width: float
     rise: float = 0.0
+    missing: str = ""  # the character this segment stands for, that no font has
 
 
 @dataclass
@@ -147,16 +149,64 @@ def _run_metrics(rp: RunProps) -> tuple[float, float, float]:
     return size, rise, size / 1000 * rp.scale / 100
 
 
+PLACEHOLDER = "\u25a1"  # □: drawn (and named in a warning) for a character no font has
+
+
+def _invisible(ch: str) -> bool:
+    """Format and control characters, variation selectors: nothing to draw."""
+    cp = ord(ch)
+    return (unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+            or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF)
+
+
+def _cover(book: FontBook, face: Face, ch: str, rp: RunProps) -> tuple[Face, str, str]:
+    """(face, text to draw, character not drawn) for ``ch``, which ``face`` lacks.
+
+    Tried in order: the run's other font (East Asian / Latin), the fallback
+    chain of the face's style (:meth:`FontBook.cover`), then □ standing for
+    a character no installed font has.  Invisible characters draw nothing;
+    a space draws as an ordinary space.  The result never names a glyph its
+    face lacks, so no PDF holds a .notdef glyph.
+    """
+    if _invisible(ch):
+        return face, "", ""
+    private = 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0xF0000
+    if unicodedata.category(ch) == "Zs" and face.has(" "):
+        return face, " ", ""
+    cjk = is_cjk(ch)
+    other = rp.font_ascii if cjk else rp.font_east_asia
+    alt = book.face(other, rp.bold)
+    if alt.has(ch):
+        return alt, ch, ""
+    cover = getattr(book, "cover", None)
+    # A private-use code point means something only in the document's own font
+    # (造字, a symbol font): another font's glyph there would be a wrong character.
+    found = None if private or cover is None else cover(
+        face, ch, rp.bold, cjk or unicodedata.category(ch) == "Lo")
+    if found is not None:
+        return found, ch, ""
+    if face.has(PLACEHOLDER):
+        return face, PLACEHOLDER, ch
+    found = cover(face, PLACEHOLDER, rp.bold, True) if cover else None
+    return (found, PLACEHOLDER, ch) if found is not None else (face, "", ch)
+
+
 def _segments(text: str, rps: list[RunProps], book: FontBook,
               runs: dict[int, tuple[float, float, float]] | None = None) -> list[Seg]:
     """Split ``text`` (one cluster) into same-face same-props segments.
 
+    Each character goes to the first font that has it (:func:`_cover`).
     ``runs`` caches :func:`_run_metrics` by ``id(rp)`` for one paragraph.
     """
     segs: list[Seg] = []
     last: Seg | None = None
     for ch, rp in zip(text, rps, strict=True):
         face = book.face(rp.font_east_asia if is_cjk(ch) else rp.font_ascii, rp.bold)
+        draw, missing = ch, ""
+        if not face.has(ch):
+            face, draw, missing = _cover(book, face, ch, rp)
+            if not draw and not missing:
+                continue
         if runs is None:
             size, rise, k = _run_metrics(rp)
         else:
@@ -164,12 +214,13 @@ def _segments(text: str, rps: list[RunProps], book: FontBook,
             if m is None:
                 m = runs[id(rp)] = _run_metrics(rp)
             size, rise, k = m
-        adv = face.advance(ch) * k + rp.spacing
-        if last is not None and last.face is face and last.rp is rp:
-            last.text += ch
+        adv = (face.advance(draw) * k + rp.spacing) if draw else 0.0
+        if not missing and last is not None and last.face is face and last.rp is rp \
+                and not last.missing:
+            last.text += draw
             last.width += adv
         else:
-            last = Seg(ch, face, rp, size, adv, rise)
+            last = Seg(draw, face, rp, size, adv, rise, missing)
             segs.append(last)
     return segs
 
@@ -377,7 +428,7 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                                      a.image.data, name=a.image.name))
             x += a.width + gap
             continue
-        single = len(a.segs) == 1 and len(a.text) == 1 and not a.extra
+        single = len(a.segs) == 1 and len(a.text) == 1 and not a.extra and not a.segs[0].missing
         for s in a.segs:
             rp = s.rp
             tc = rp.spacing + (gap if single else 0.0)
@@ -393,6 +444,9 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                        "color": rp.color, "char_space": tc, "fake_bold": s.face.fake_bold,
                        "underline": rp.underline, "strike": rp.strike,
                        "width": s.width + (gap if single else 0.0), "_key": key}
+                if s.missing:
+                    cur["missing"] = s.missing
+                    close()
             x += s.width
             if not single:
                 close()
@@ -414,3 +468,32 @@ def underline_rules(frame: TextFrame) -> list[RuleFrame]:
         y = frame.y - frame.size * 0.3
         out.append(RuleFrame(frame.x, y, frame.x + frame.width, y, frame.size / 18, frame.color))
     return out
+
+
+def missing_glyph_warnings(pages, source: str) -> list[DocgenWarning]:
+    """One warning per character that no installed font has, naming its places.
+
+    Reads the :class:`TextFrame` ``missing`` marks that :func:`_cover` left
+    (each drawn as □): the character, its code point, the paragraph
+    (正文第 N 段, or 页眉/页脚) and the page, first three places and a count.
+    """
+    places: dict[str, list[str]] = {}
+    for page in pages:
+        for f in page.frames:
+            if type(f) is TextFrame and f.missing:
+                where = f"正文第{f.para}段" if f.para else "页眉或页脚"
+                label = f"{where}，第{page.index + 1}页"
+                seen = places.setdefault(f.missing, [])
+                seen.append(label)
+    out = []
+    for ch, found in places.items():
+        unique = list(dict.fromkeys(found))
+        shown = "、".join(unique[:3]) + (f" 等 {len(found)} 处" if len(found) > 1 else "")
+        out.append(DocgenWarning(
+            f"字符“{ch}”（U+{ord(ch):04X}）本机没有任何字体能显示，PDF 中以“{PLACEHOLDER}”代替",
+            Location(file=source, path=shown),
+            "安装含有该字符的字体（如 sudo apt-get install fonts-babelstone-han fonts-hanazono），"
+            "或把含有它的字体文件放入字体目录（DOCGEN_FONT_DIR 或 ./fonts/）；"
+            "私用区字符（造字）需要文档原来使用的字体文件"))
+    return out
+

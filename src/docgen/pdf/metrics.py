@@ -76,25 +76,56 @@ class FontBook:
         self.registry = registry
         self._faces: dict[tuple[str, bool], Face] = {}
         self._by_rl: dict[str, Face] = {}
+        self._styles: dict[str, str] = {}  # reportlab name -> serif/sans/kai/mono
+        self._cover: dict[tuple[str, bool, str], Face | None] = {}
 
     def face(self, name: str, bold: bool = False) -> Face:
         key = (name, bold)
         face = self._faces.get(key)
         if face is None:
             resolved = self.registry.get(name, bold=bold)
-            base = self._by_rl.get(resolved.reportlab_name)
-            font = pdfmetrics.getFont(resolved.reportlab_name)
-            if base is None:
-                ff = font.face
-                asc = float(getattr(ff, "ascent", 880) or 880)
-                desc = abs(float(getattr(ff, "descent", -120) or -120))
-                base = Face(resolved.reportlab_name, asc, desc, False, resolved.family, font=font)
-                base.line_ascent, base.line_descent = _hhea_metrics(ff, asc, desc)
-                self._by_rl[resolved.reportlab_name] = base
-            face = Face(base.name, base.ascent, base.descent, bool(resolved.fake_bold),
-                        base.family, base.widths, font, base.line_ascent, base.line_descent)
+            face = self._face_of(resolved, bool(resolved.fake_bold))
+            self._styles[face.name] = getattr(resolved, "style", "serif")
             self._faces[key] = face
         return face
+
+    def _face_of(self, resolved, fake_bold: bool) -> Face:
+        base = self._by_rl.get(resolved.reportlab_name)
+        font = pdfmetrics.getFont(resolved.reportlab_name)
+        if base is None:
+            ff = font.face
+            asc = float(getattr(ff, "ascent", 880) or 880)
+            desc = abs(float(getattr(ff, "descent", -120) or -120))
+            base = Face(resolved.reportlab_name, asc, desc, False, resolved.family, font=font)
+            base.line_ascent, base.line_descent = _hhea_metrics(ff, asc, desc)
+            self._by_rl[resolved.reportlab_name] = base
+        return Face(base.name, base.ascent, base.descent, fake_bold, base.family, base.widths,
+                    font, base.line_ascent, base.line_descent)
+
+    def cover(self, face: Face, ch: str, bold: bool, cjk: bool) -> Face | None:
+        """The first font of ``face``'s fallback chain that has ``ch`` (None: none has).
+
+        Cached per (face, character); a fallback face is simulated bold when
+        bold was asked for (fallback fonts are used in their regular weight).
+        """
+        key = (face.name, bold, ch)
+        if key in self._cover:
+            return self._cover[key]
+        found = None
+        chain = getattr(self.registry, "fallback_fonts", None)
+        for resolved in chain(self._styles.get(face.name, "serif"), cjk) if chain else ():
+            if resolved.reportlab_name == face.name or not self.registry.covers(resolved, ch):
+                continue
+            resolved = self.registry.ensure(resolved)
+            fb = self._faces.get(("\0" + resolved.reportlab_name, bold))
+            if fb is None:
+                fb = self._face_of(resolved, bold)
+                self._faces[("\0" + resolved.reportlab_name, bold)] = fb
+            if fb.has(ch):
+                found = fb
+                break
+        self._cover[key] = found
+        return found
 
     @property
     def warnings(self) -> list[DocgenWarning]:
@@ -124,6 +155,10 @@ class DocumentFonts:
             self._faces[key] = face
             self.used.setdefault(name)
         return face
+
+    def cover(self, face: Face, ch: str, bold: bool, cjk: bool) -> Face | None:
+        """See :meth:`FontBook.cover`."""
+        return self.book.cover(face, ch, bold, cjk)
 
     @property
     def warnings(self) -> list[DocgenWarning]:
