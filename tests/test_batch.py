@@ -26,6 +26,7 @@ from docgen.batch import (
     run_tasks,
 )
 from docgen.cli import main
+from docgen.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "2022-如东县法治政府建设情况报告.yaml"
@@ -34,6 +35,10 @@ SEED_TITLE = "2022年如东县法治政府建设情况报告"
 
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
+
+
+def document_text(path: Path) -> str:
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
 
 
 def variant(folder: Path, name: str, title: str, *, replace: tuple[str, str] | None = None) -> Path:
@@ -122,6 +127,8 @@ def test_all_good_exits_zero(tmp_path: Path, capsys) -> None:
 
 
 def test_same_output_name_is_refused_not_overwritten(tmp_path: Path, capsys) -> None:
+    """Documents commit as soon as they are built: the first of two same-named files is written,
+    the second is refused naming the first (never a silent overwrite within one batch)."""
     data = tmp_path / "data"
     data.mkdir()
     first = variant(data, "a.yaml", "同名报告")
@@ -133,13 +140,15 @@ def test_same_output_name_is_refused_not_overwritten(tmp_path: Path, capsys) -> 
 
     assert main(["build", str(data), "--out", str(out), "--no-pdf", "--jobs", "2"]) == 1
     err = capsys.readouterr().err
-    assert (out / "同名报告.docx").read_bytes() == b"old"  # neither one overwrote it
+    written = document_text(out / "同名报告.docx")
+    assert ("97.7" in written) != ("88.8" in written)  # exactly one of them, whole
+    winner, loser = (first, second) if "97.7" in written else (second, first)
     assert (out / "另一份报告.docx").exists()
-    # both files are reported, each naming the other and the line of its title
     line = next(i for i, text in enumerate(seed_text().splitlines(), 1) if "title:" in text)
-    assert f"{first}:{line}:" in err and f"{second}:{line}:" in err
+    assert f"{loser}:{line}:" in err and str(winner) in err
     assert "同名报告.docx" in err and "meta.title" in err
-    assert err.count("都没有生成") == 2
+    assert err.count("这个文件没有生成") == 1
+    assert not [p for p in out.iterdir() if p.name.startswith(".docgen-")]
 
 
 def test_output_folder_that_cannot_be_made(mixed: Path, tmp_path: Path, capsys) -> None:
@@ -148,7 +157,7 @@ def test_output_folder_that_cannot_be_made(mixed: Path, tmp_path: Path, capsys) 
     assert main(["build", str(mixed), "--out", str(blocker), "--no-pdf", "-j", "2"]) == 1
     captured = capsys.readouterr()
     assert "共 6 个文件：成功 0 个，失败 6 个" in captured.out
-    assert captured.err.count("无法创建输出文件夹") == 3  # the three good files
+    assert captured.err.count("是一个文件，不是文件夹") == 3  # the three good files
     assert "内部错误" not in captured.err
     assert blocker.read_text(encoding="utf-8") == "a file where the output folder should be"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
@@ -236,8 +245,8 @@ def test_on_done_reports_every_file_once(mixed: Path, tmp_path: Path) -> None:
     assert {total for *_, total in seen} == {6}
 
 
-def test_interrupted_batch_writes_nothing_and_stops_its_workers(mixed: Path, tmp_path: Path,
-                                                                monkeypatch) -> None:
+def test_interrupted_batch_keeps_whole_documents_and_stops_its_workers(mixed: Path, tmp_path: Path,
+                                                                        monkeypatch) -> None:
     staging = tmp_path / "tmp"
     staging.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(staging))  # where build_many stages its work
@@ -249,8 +258,43 @@ def test_interrupted_batch_writes_nothing_and_stops_its_workers(mixed: Path, tmp
     with pytest.raises(KeyboardInterrupt):
         build_many([mixed], jobs=2, out_dir=tmp_path / "out", pdf=False, on_done=interrupt)
     assert multiprocessing.active_children() == []  # workers ended, not left running
-    assert not (tmp_path / "out").exists()
+    written = sorted((tmp_path / "out").iterdir()) if (tmp_path / "out").exists() else []
+    assert len(written) <= 2  # only documents finished before the interruption, each whole
+    for path in written:
+        assert path.suffix == ".docx" and zipfile.ZipFile(path).testzip() is None
     assert list(staging.iterdir()) == []
+
+
+def test_bare_string_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as info:
+        build_many(str(tmp_path / "a.yaml"), out_dir=tmp_path / "out")  # type: ignore[arg-type]
+    assert "列表" in info.value.message and "build_many([" in (info.value.fix or "")
+
+
+def test_a_hanging_file_does_not_block_the_others(tmp_path: Path, monkeypatch) -> None:
+    """A per-document time budget: a file whose build hangs is stopped and reported, the rest commit."""
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    data = tmp_path / "data"
+    data.mkdir()
+    variant(data, "a.yaml", "按时完成的报告")
+    variant(data, "b.yaml", "很慢的报告")
+    module = sys.modules["docgen.build"]
+    real_build = module.build
+
+    def hanging(data_path, **options):
+        if Path(data_path).name == "b.yaml":
+            time.sleep(60)  # stands for a hang the input causes
+        return real_build(data_path, **options)
+
+    monkeypatch.setattr(module, "build", hanging)
+    started = time.monotonic()
+    items = build_many([data], jobs=1, out_dir=tmp_path / "out", pdf=False, timeout=3)
+    assert time.monotonic() - started < 30
+    good, bad = items
+    assert good.ok and good.docx is not None and good.docx.exists()
+    assert not bad.ok and "超过 3 秒" in (bad.error or "") and "修改方法" in (bad.error or "")
 
 
 def test_terminal_progress_and_table_show_names_literally(tmp_path: Path) -> None:

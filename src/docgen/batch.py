@@ -17,12 +17,14 @@ How a batch runs:
    dies (out of memory, a crash in a C library), the files it may have been
    working on are retried one at a time, each in a fresh process, so only
    the culprit is reported.
-3. When every file is built, :func:`commit` copies the staged outputs into
-   ``out_dir`` with :func:`docgen.safety.write_all_or_nothing` (several at
-   once: each write waits on the disk, not the CPU).  Files whose
-   titles lead to the same output name are all refused (a clear message, not
-   a silent overwrite).  An interruption before this step writes nothing;
-   a failure never leaves a half-written file.
+3. As soon as a file is built, the parent commits its staged outputs into
+   ``out_dir`` (:class:`Committer`, with :func:`docgen.safety.write_all_or_nothing`:
+   the .docx and .pdf together, surviving a kill); the first commit into a
+   folder first recovers what a killed build left there.  A file whose output
+   name another file of this batch already wrote is refused (a clear message,
+   not a silent overwrite).  Each file has a time budget
+   (:data:`docgen.limits.DOCUMENT_SECONDS`, ``timeout``): a file that takes
+   longer is stopped and reported, the others go on.
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +60,7 @@ class BuildOptions:
     force: bool = False
     strict: bool = False
     draft: bool = False
+    timeout: float | None = None  # seconds per document (default limits.DOCUMENT_SECONDS)
 
 
 @dataclass
@@ -164,11 +168,38 @@ def internal_error_text(exc: BaseException) -> str:
     return text
 
 
+class DocumentTimeout(Exception):
+    """Raised in a worker when one document takes longer than its budget."""
+
+
+def _on_timeout(_signum, _frame) -> None:
+    raise DocumentTimeout
+
+
+def _timeout_error(data: Path, seconds: float) -> DocgenError:
+    return RenderError(f"生成这个文件超过 {seconds:g} 秒仍未完成，已停止；其他文件不受影响",
+                       location=Location(file=str(data)),
+                       fix="检查该文件引用的表格、图片和模板是否异常庞大，或单独生成它查看详情；"
+                           "确实需要更长时间时，调大 build_many(timeout=…)")
+
+
 def build_staged(index: int, data: Path, staging: Path, options: BuildOptions) -> Staged:
-    """Build one data file into ``staging/<index>/``; never raises for a bad file."""
+    """Build one data file into ``staging/<index>/``; never raises for a bad file.
+
+    In the main thread of its process the build runs under a wall-clock
+    budget (``options.timeout``, SIGALRM): a hanging file becomes an error
+    for that file only.
+    """
+    from docgen import limits  # noqa: PLC0415
     from docgen.build import build  # noqa: PLC0415 - workers import it once, in warm_up
 
     started = time.perf_counter()
+    seconds = options.timeout or limits.DOCUMENT_SECONDS
+    timed = (threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+             and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    previous = signal.signal(signal.SIGALRM, _on_timeout) if timed else None
+    if timed:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         result = build(data, template=options.template, out_dir=staging / str(index),
                        pdf=options.pdf, pdf_engine=options.pdf_engine, force=options.force,
@@ -176,9 +207,17 @@ def build_staged(index: int, data: Path, staging: Path, options: BuildOptions) -
     except DocgenError as exc:
         return Staged(index, data, seconds=time.perf_counter() - started, error=exc.describe(),
                       kind=exc.kind)
+    except DocumentTimeout:
+        exc = _timeout_error(data, seconds)
+        return Staged(index, data, seconds=time.perf_counter() - started, error=exc.describe(),
+                      kind=exc.kind)
     except Exception as exc:  # noqa: BLE001 - reported for this file; the batch goes on
         return Staged(index, data, seconds=time.perf_counter() - started,
                       error=internal_error_text(exc), kind=INTERNAL_ERROR)
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     outputs = [p for p in (result.docx, result.pdf) if p is not None]
     return Staged(index, data, outputs=outputs, warnings=list(result.warnings),
                   seconds=time.perf_counter() - started, pages=result.pages)
@@ -343,34 +382,14 @@ def _title_location(data: Path) -> Location:
 
 
 def same_name_error(data: Path, name: str, others: Sequence[Path]) -> str:
-    """The Chinese message for a file whose output name another file of the batch also produces."""
+    """The Chinese message for a file whose output name another file of the batch already wrote."""
     listed = "、".join(str(p) for p in others)
     error = DataError(
-        f"生成的文件名 “{name}” 与 {listed} 的相同；为避免互相覆盖，这些文件都没有生成。",
+        f"生成的文件名 “{name}” 与 {listed} 的相同；该名称的文件已由 {listed} 生成，"
+        "为避免互相覆盖，这个文件没有生成。",
         location=_title_location(data),
         fix="修改其中一个文件的 meta.title（标题），或把它们分开生成（用 --out 指定不同的输出目录）。")
     return error.describe()
-
-
-COMMIT_THREADS = 8  # atomic writes wait on fsync, not on the CPU: overlap them
-
-
-def _write_outputs(item: BatchItem, s: Staged, out_dir: Path) -> None:
-    """Copy one document's staged outputs into ``out_dir`` (all or nothing); record the result."""
-    from docgen.safety import output_path, write_all_or_nothing  # noqa: PLC0415
-
-    try:
-        targets = {output_path(out_dir, out.stem, out.suffix): out for out in s.outputs}
-        write_all_or_nothing({target: src.read_bytes() for target, src in targets.items()})
-    except DocgenError as exc:
-        item.error, item.kind = exc.describe(), exc.kind
-        return
-    except OSError as exc:
-        item.error, item.kind = internal_error_text(exc), INTERNAL_ERROR
-        return
-    finals = list(targets)
-    item.ok, item.docx = True, finals[0]
-    item.pdf = finals[1] if len(finals) > 1 else None
 
 
 def _out_dir_error(out_dir: Path, exc: OSError) -> DocgenError:
@@ -379,43 +398,61 @@ def _out_dir_error(out_dir: Path, exc: OSError) -> DocgenError:
                        fix="检查 --out 指定的路径是否正确、是否有写入权限、磁盘是否已满。")
 
 
-def commit(staged: Sequence[Staged], out_dir: Path) -> list[BatchItem]:
-    """Write every successful, uniquely named document into ``out_dir``; one item per file.
+class Committer:
+    """Writes each built document into ``out_dir`` as soon as it arrives (all or nothing per document).
 
-    Documents whose output names clash are failed first; the others are
-    written concurrently (each one all or nothing, each to its own names).
+    The first call prepares the folder (creates it, recovers what a killed
+    build left: :func:`docgen.build.prepare_out_dir`).  Names already written
+    by an earlier document of the batch are refused for the later one.
     """
-    owners: dict[str, list[Staged]] = {}
-    for s in staged:
-        for out in s.outputs:
-            owners.setdefault(_name_key(out.name), []).append(s)
-    items: list[BatchItem] = []
-    to_write: list[tuple[BatchItem, Staged]] = []
-    for s in staged:
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.owners: dict[str, Path] = {}
+        self.ready: DocgenError | bool = False
+
+    def _prepare(self) -> DocgenError | None:
+        from docgen.build import prepare_out_dir  # noqa: PLC0415
+
+        if self.ready is False:
+            try:
+                prepare_out_dir(self.out_dir)
+                self.ready = True
+            except DocgenError as exc:
+                self.ready = exc
+        return self.ready if isinstance(self.ready, DocgenError) else None
+
+    def __call__(self, s: Staged) -> BatchItem:
+        from docgen.safety import output_path, write_all_or_nothing  # noqa: PLC0415
+
         item = BatchItem(data=s.data, ok=False, warnings=list(s.warnings), seconds=s.seconds,
                          pages=s.pages, error=s.error, kind=s.kind)
-        items.append(item)
         if not s.ok:
-            continue
-        clash = next((out for out in s.outputs if len(owners[_name_key(out.name)]) > 1), None)
+            return item
+        clash = next((out for out in s.outputs if _name_key(out.name) in self.owners), None)
         if clash is not None:
-            others = [o.data for o in owners[_name_key(clash.name)] if o is not s]
-            item.error, item.kind = same_name_error(s.data, clash.name, others), DataError.kind
-        else:
-            to_write.append((item, s))
-    if not to_write:
-        return items
-    try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        error = _out_dir_error(Path(out_dir), exc)
-        for item, _ in to_write:
-            item.error, item.kind = error.describe(), error.kind
-        return items
-    with ThreadPoolExecutor(max_workers=COMMIT_THREADS) as threads:
-        for future in [threads.submit(_write_outputs, item, s, Path(out_dir)) for item, s in to_write]:
-            future.result()
-    return items
+            item.error = same_name_error(s.data, clash.name, [self.owners[_name_key(clash.name)]])
+            item.kind = DataError.kind
+            return item
+        problem = self._prepare()
+        if problem is not None:
+            item.error, item.kind = problem.describe(), problem.kind
+            return item
+        try:
+            targets = {output_path(self.out_dir, out.stem, out.suffix): out for out in s.outputs}
+            write_all_or_nothing({target: src.read_bytes() for target, src in targets.items()})
+        except DocgenError as exc:
+            item.error, item.kind = exc.describe(), exc.kind
+            return item
+        except OSError as exc:
+            item.error, item.kind = internal_error_text(exc), INTERNAL_ERROR
+            return item
+        for out in s.outputs:
+            self.owners[_name_key(out.name)] = s.data
+        finals = list(targets)
+        item.ok, item.docx = True, finals[0]
+        item.pdf = finals[1] if len(finals) > 1 else None
+        return item
 
 
 # --------------------------------------------------------------------------
@@ -423,61 +460,53 @@ def commit(staged: Sequence[Staged], out_dir: Path) -> list[BatchItem]:
 # --------------------------------------------------------------------------
 
 
-def _provisional(s: Staged, out_dir: Path) -> BatchItem:
-    """The item shown while the batch runs (outputs are written at the end)."""
-    base = Path(out_dir).resolve()
-    outs = [base / p.name for p in s.outputs]
-    return BatchItem(data=s.data, ok=s.ok, docx=outs[0] if outs else None,
-                     pdf=outs[1] if len(outs) > 1 else None, warnings=list(s.warnings),
-                     seconds=s.seconds, pages=s.pages, error=s.error, kind=s.kind)
-
-
 def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
                template: str | Path | None = None, out_dir: str | Path = Path("output"),
                pdf: bool = True, pdf_engine: str = "reportlab", force: bool = False,
-               strict: bool = False, draft: bool = False,
+               strict: bool = False, draft: bool = False, timeout: float | None = None,
                on_done: Callable[[BatchItem, int, int], None] | None = None) -> list[BatchItem]:
     """Build every data file in ``paths`` (files or folders); one :class:`BatchItem` each, in order.
 
     Options are those of :func:`docgen.build.build`.  ``jobs`` is the number
     of worker processes (default: the usable cores; 1 builds in this
-    process).  ``on_done(item, done, total)`` is called in this process as
-    each file finishes building; outputs are written into ``out_dir`` after
-    all files are built, so a provisional item's files do not exist yet, and
-    a file whose output name clashes with another's is failed at that point.
-    Raises :class:`DataError` only when ``paths`` names no data file at all.
+    process).  Each document is written into ``out_dir`` as soon as it is
+    built (its .docx and .pdf together); ``on_done(item, done, total)`` is
+    then called in this process with its final item.  A file whose output
+    name an earlier-finished file of the batch already wrote is refused.
+    ``timeout`` is each document's budget in seconds (default
+    :data:`docgen.limits.DOCUMENT_SECONDS`).  Raises :class:`DataError` only
+    when ``paths`` names no data file at all, or is a bare string.
     """
+    if isinstance(paths, str | bytes | Path):
+        raise DataError(f"build_many 的第一个参数应当是文件或目录的列表，这里是单个{'路径' if isinstance(paths, Path) else '字符串'}"
+                        f" “{paths!s}”。", fix=f"写成 build_many([{str(paths)!r}])，或生成单个文件时用 build({str(paths)!r})。")
     files = data_files(paths)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     options = BuildOptions(template=None if template is None else str(template), pdf=pdf,
                            pdf_engine=pdf_engine, force=force, strict=strict,
-                           draft=draft)
-    out_dir = Path(out_dir)
-    done = 0
+                           draft=draft, timeout=timeout)
+    committer = Committer(Path(out_dir))
+    items: dict[int, BatchItem] = {}
 
-    def on_result(_index: int, s: Staged) -> None:
-        nonlocal done
-        done += 1
+    def on_result(index: int, s: Staged) -> None:
+        items[index] = committer(s)  # each document is written as soon as it is built
         if on_done is not None:
-            on_done(_provisional(s, out_dir), done, len(files))
+            on_done(items[index], len(items), len(files))
 
     with tempfile.TemporaryDirectory(prefix="docgen-batch-", ignore_cleanup_errors=True) as tmp:
         staging = Path(tmp)
         tasks = [(i, f, staging, options) for i, f in enumerate(files)]
         if jobs == 1 or len(files) == 1:
             warm_up(pdf)
-            staged = []
             for i, task in enumerate(tasks):
-                staged.append(_build_task(task))
-                on_result(i, staged[-1])
+                on_result(i, _build_task(task))
         else:
-            staged = run_tasks(_build_task, tasks, jobs=jobs, on_result=on_result,
-                               on_crash=lambda i: Staged(i, files[i], error=crashed_text(),
-                                                         kind=INTERNAL_ERROR),
-                               initializer=warm_up, initargs=(pdf,))
-        return commit(staged, out_dir)
+            run_tasks(_build_task, tasks, jobs=jobs, on_result=on_result,
+                      on_crash=lambda i: Staged(i, files[i], error=crashed_text(), kind=INTERNAL_ERROR),
+                      initializer=warm_up, initargs=(pdf,))
+        return [items[i] for i in range(len(files))]
 
 
 def summary(items: Sequence[BatchItem]) -> tuple[int, int]:
