@@ -158,6 +158,9 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     warnings = list(loaded.warnings)
     template_path = (find_template(template, data_path) if template
                      else find_template(document.template, data_path, from_data=True))
+    from docgen.template_check import missing_role_warnings  # noqa: PLC0415
+
+    warnings.extend(missing_role_warnings(document, template_path))  # a seal and no 署名 block …
     docx_bytes = render(document, template_path)
     docx_target = output_path(out_dir, document.meta.title, ".docx")
     # seal, table grids, the 署名 page and the 版记 page, planned on docgen's layout;

@@ -11,7 +11,7 @@ module of the command being run).  A command missing here still works: its
 module is then imported to list it.
 """
 
-COMMANDS = ("build", "pdf", "check", "diff", "fonts", "templates", "new", "next_year", "import_", "serve")
+COMMANDS = ("build", "pdf", "check", "diff", "fonts", "templates", "template", "new", "next_year", "import_", "serve")
 
 SUMMARIES = {
     "build": "由数据文件生成 .docx 和 PDF",
@@ -20,6 +20,7 @@ SUMMARIES = {
     "diff": "对比两年的数据文件：数字的上年、本年、增减、增长率，增删改的段落（可导出 .xlsx）",
     "fonts": "查看公文字体由哪个字体文件提供",
     "templates": "列出可用的模板",
+    "template": "检查模板（docgen template check 模板）：公文要素、占位符、页面和字体",
     "new": "按模板生成数据文件草稿",
     "next_year": "根据今年的数据文件生成下一年的数据文件",
     "import_": "把已有的公文（.docx/.doc/.wps/文本）转换成数据文件",
