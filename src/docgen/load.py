@@ -419,14 +419,32 @@ def _build_numbering(c: _Collector, raw: Any, path: PathKey = ("numbering",)) ->
                     or ("{cn}" not in pattern and "{n}" not in pattern):
                 c.error((*path, "formats", key), f"编号格式 {key}: {pattern!r} 无效。",
                         fix="键为层级 1—4，值中含 {cn}（中文数字）或 {n}（阿拉伯数字）。")
+            elif not _format_works(pattern):
+                c.error((*path, "formats", key), f"编号格式 {key}: {pattern!r} 中有无法识别的花括号。",
+                        fix="只能用 {cn}（中文数字）和 {n}（阿拉伯数字）两个占位符，其他花括号删去。")
             else:
-                formats[key - 1] = pattern
+                formats[key - 1] = clean_text(pattern)  # no control characters in the numbers
     enumeration = raw.get("enumeration", rules.enumeration)
+    if isinstance(enumeration, str) and not _format_works(enumeration):
+        c.error((*path, "enumeration"), f"列举格式 {enumeration!r} 中有无法识别的花括号。",
+                fix="只能用 {cn}（中文数字）和 {n}（阿拉伯数字）两个占位符，例如 \"{cn}是\"。")
+        enumeration = rules.enumeration
+    elif isinstance(enumeration, str):
+        enumeration = clean_text(enumeration)
     if not isinstance(enumeration, str) or ("{cn}" not in enumeration and "{n}" not in enumeration):
         c.error((*path, "enumeration"), "列举格式 enumeration 无效。", fix="例如 \"{cn}是\"。")
         enumeration = rules.enumeration
     return NumberingRules(tuple(formats), frozenset(levels), enumeration,  # type: ignore[arg-type]
                           tuple(sorted(run_on)))
+
+
+def _format_works(pattern: str) -> bool:
+    """A numbering pattern that str.format fills with cn and n alone (no other fields, balanced braces)."""
+    try:
+        pattern.format(cn="一", n=1)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return False
+    return True
 
 
 def _meta_bool(c: _Collector, value: Any, path: PathKey, what: str) -> bool | None:

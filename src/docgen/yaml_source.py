@@ -247,6 +247,11 @@ def _convert(node: Node, path: PathKey, marks: dict, key_marks: dict, loader: ya
                 raise DataError("键必须是简单文字。", location=Location(
                     file=where, line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1),
                     fix="不要用列表或映射作为键。")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise DataError("不支持 YAML 合并键 “<<”。", location=Location(
+                    file=where, line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
+                    path=format_path(path) or None),
+                    fix="删去 “<<: *名称” 这一行，把要复用的内容直接写出来。")
             key = _construct_scalar(key_node, loader, where, path)
             key = str(key) if not isinstance(key, int) else key
             if key in result:
