@@ -120,7 +120,8 @@ def _doc_number(text: str, meta: dict, report: Report, index: int) -> bool:
     meta["doc_number"] = value
     if m["signer"]:
         meta["signer"] = m["signer"].strip()
-    report.add(RECOGNISED, index, f"发文字号 {value}" + (f"，签发人 {meta['signer']}" if m["signer"] else ""))
+    report.add(RECOGNISED, index, f"发文字号 {value}" + (f"，签发人 {meta['signer']}" if m["signer"] else ""),
+               role="doc_number")
     return True
 
 
@@ -153,7 +154,8 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
             texts = [t for c in cells for t in c if t.strip()]
             if not title_lines and texts and texts[-1] == "文件" and len(texts) >= 2:
                 meta["issuer_mark"] = [t for c in cells[:-1] for t in c if t.strip()]
-                report.add(RECOGNISED, b.index, "发文机关标志（联合行文）：" + "、".join(meta["issuer_mark"]))
+                report.add(RECOGNISED, b.index, "发文机关标志（联合行文）：" + "、".join(meta["issuer_mark"]),
+                           role="issuer_mark")
                 i += 1
                 continue
             break
@@ -166,23 +168,23 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
                 meta.setdefault("_web_issuer", m[1])
             if (m := _WEB_DATE.search(text)):
                 meta.setdefault("_web_date", _dt.date(int(m[1]), int(m[2]), int(m[3])))
-            report.add(DROPPED, b.index, f"网页的栏目、来源等信息 “{text[:40]}”")
+            report.add(DROPPED, b.index, f"网页的栏目、来源等信息 “{text[:40]}”", role="dropped")
             i += 1
             continue
         if not title_lines:
             if _COPY_NUMBER.match(text):
                 meta["copy_number"] = text
-                report.add(RECOGNISED, b.index, f"份号 {text}")
+                report.add(RECOGNISED, b.index, f"份号 {text}", role="copy_number")
                 i += 1
                 continue
             if _CLASSIFICATION.match(text):
                 meta["classification"] = text
-                report.add(RECOGNISED, b.index, f"密级 {text}")
+                report.add(RECOGNISED, b.index, f"密级 {text}", role="classification")
                 i += 1
                 continue
             if _URGENCY.match(text):
                 meta["urgency"] = text
-                report.add(RECOGNISED, b.index, f"紧急程度 {text}")
+                report.add(RECOGNISED, b.index, f"紧急程度 {text}", role="urgency")
                 i += 1
                 continue
             if _doc_number(text, meta, report, b.index):
@@ -190,26 +192,27 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
                 continue
             if (m := _SIGNER.match(text)):
                 meta["signer"] = m["signer"].strip()
-                report.add(RECOGNISED, b.index, f"签发人 {meta['signer']}")
+                report.add(RECOGNISED, b.index, f"签发人 {meta['signer']}", role="signer")
                 i += 1
                 continue
             if (m := _ORDER_NUMBER.match(text)) and "issuer_mark" in meta:
                 meta["order_number"] = f"第{int(m[1])}号"
-                report.add(RECOGNISED, b.index, f"令号 {meta['order_number']}")
+                report.add(RECOGNISED, b.index, f"令号 {meta['order_number']}", role="order_number")
                 i += 1
                 continue
             if "issuer_mark" not in meta and "doc_number" not in meta and (
                     "标志" in b.style or (re.search(r"(文件|令|命令|纪要)$", text) and _short_name(text)
                                          and _next_is_head(blocks, i))):
                 _mark(text, meta)
-                report.add(RECOGNISED, b.index, f"发文机关标志 “{text}”")
+                report.add(RECOGNISED, b.index, f"发文机关标志 “{text}”", role="issuer_mark")
                 i += 1
                 continue
             if b.style in ("版头空白", "红色分隔线", "版头标注"):
                 i += 1
                 continue
             if _web_meta_line(text, meta):
-                report.add(RECOGNISED, b.index, f"网页的来源和发布时间 “{text[:40]}”（用作发文机关和日期）")
+                report.add(RECOGNISED, b.index, f"网页的来源和发布时间 “{text[:40]}”（用作发文机关和日期）",
+                           role="web_meta")
                 i += 1
                 continue
             if "order_number" in meta:
@@ -217,33 +220,35 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
             if len(text) > 80 or (_SENTENCE.search(text[:-1]) and not _title_like(b)):
                 break  # prose: there is no title
             title_lines.extend(b.lines or (text,))
-            report.add(RECOGNISED, b.index, f"标题 “{text}”" + ("（由多行合成）" if len(b.lines) > 1 else ""))
+            report.add(RECOGNISED, b.index, f"标题 “{text}”" + ("（由多行合成）" if len(b.lines) > 1 else ""),
+                       role="title")
             i += 1
             while i < n and _is_para(blocks[i]) and blocks[i].text.strip() and _title_continues(
                     b, blocks[i], "".join(title_lines)):
                 title_lines.extend(blocks[i].lines or (blocks[i].text.strip(),))
-                report.add(RECOGNISED, blocks[i].index, "标题的续行")
+                report.add(RECOGNISED, blocks[i].index, "标题的续行", role="title")
                 i += 1
             continue
         # after the title: a date line in brackets, the web's source line, 主送
         if _web_meta_line(text, meta):
-            report.add(RECOGNISED, b.index, f"网页的来源和发布时间 “{text[:40]}”（用作发文机关和日期）")
+            report.add(RECOGNISED, b.index, f"网页的来源和发布时间 “{text[:40]}”（用作发文机关和日期）",
+                       role="web_meta")
             i += 1
             continue
         if _WEB_JUNK.search(text):
-            report.add(DROPPED, b.index, f"网页的栏目、来源等信息 “{text[:40]}”")
+            report.add(DROPPED, b.index, f"网页的栏目、来源等信息 “{text[:40]}”", role="dropped")
             i += 1
             continue
         m = _NOTE.match(text)
         if m and parse_date(m["note"]) and "_title_date" not in meta:
             meta["_title_date"] = parse_date(m["note"])
-            report.add(RECOGNISED, b.index, f"标题下的日期 “{text}”（用作成文日期）")
+            report.add(RECOGNISED, b.index, f"标题下的日期 “{text}”（用作成文日期）", role="date")
             i += 1
             continue
         if text.endswith(("：", ":")) and len(text) <= 120 and not _SENTENCE.search(text) \
                 and "recipients" not in meta:
             meta["recipients"] = split_list(text[:-1])
-            report.add(RECOGNISED, b.index, "主送机关：" + "、".join(meta["recipients"]))
+            report.add(RECOGNISED, b.index, "主送机关：" + "、".join(meta["recipients"]), role="recipients")
             i += 1
         break
     if title_lines:
@@ -330,13 +335,14 @@ def read_tail(blocks: list[Block], start: int, report: Report,
     body_end = end
     if date_at is not None:
         meta["date"] = parse_date(blocks[date_at].text)
-        report.add(RECOGNISED, blocks[date_at].index, f"成文日期 {blocks[date_at].text.strip()}")
+        report.add(RECOGNISED, blocks[date_at].index, f"成文日期 {blocks[date_at].text.strip()}",
+                   role="date")
         after = date_at + 1
         while after < end and _empty(blocks[after]):
             after += 1
         if after < end and isinstance(blocks[after], Para) and (m := _NOTE.match(blocks[after].text.strip())):
             meta["note"] = m["note"]
-            report.add(RECOGNISED, blocks[after].index, f"附注（{m['note']}）")
+            report.add(RECOGNISED, blocks[after].index, f"附注（{m['note']}）", role="note")
             after += 1
         attachments = _attachments(blocks, after, end, report)
         body_end = _signatures(blocks, start, date_at, meta, report)
@@ -353,7 +359,7 @@ def read_tail(blocks: list[Block], start: int, report: Report,
             if isinstance(blocks[k], Para) and (m := _PEOPLE.match(blocks[k].text.strip())):
                 key = {"出席": "attendees", "请假": "absent", "缺席": "absent", "列席": "observers"}[m["kind"]]
                 meta[key] = split_list(m["rest"])
-                report.add(RECOGNISED, blocks[k].index, f"{m['kind']}名单")
+                report.add(RECOGNISED, blocks[k].index, f"{m['kind']}名单", role="people")
             k -= 1
             body_end = k + 1
     body_end = _attachment_note(blocks, start, body_end, meta, report)
@@ -364,11 +370,12 @@ def _colophon_line(text: str, meta: dict, report: Report, index: int) -> None:
     t = text.replace("\t", " ").strip()
     if (m := _COPY_TO.match(t)):
         meta["copy_to"] = split_list(m["rest"])
-        report.add(RECOGNISED, index, f"{m['kind']}：" + "、".join(meta["copy_to"]))
+        report.add(RECOGNISED, index, f"{m['kind']}：" + "、".join(meta["copy_to"]), role="copy_to")
     elif (m := _PRINTED.match(t)):
         meta["printer"] = m["printer"].strip()
         meta["print_date"] = parse_date(m["date"])
-        report.add(RECOGNISED, index, f"印发机关 {meta['printer']}，印发日期 {m['date']}")
+        report.add(RECOGNISED, index, f"印发机关 {meta['printer']}，印发日期 {m['date']}",
+                   role="printer")
 
 
 def _signatures(blocks: list[Block], start: int, date_at: int, meta: dict, report: Report) -> int:
@@ -393,6 +400,7 @@ def _signatures(blocks: list[Block], start: int, date_at: int, meta: dict, repor
                 or all(_ORG.search(x) for x in parts)):
             break
         names = parts + names
+        report.role(b.index, "signature")
         k -= 1
         if len(names) >= 6:
             break
@@ -430,13 +438,14 @@ def _attachment_note(blocks: list[Block], start: int, end: int, meta: dict, repo
         if not isinstance(b, Para) or not b.text.strip():
             continue
         text = b.text.strip()
+        report.role(b.index, "attachment_note")
         if j == first:
             text = _ATTACH_NOTE.match(text)["rest"]
         text = re.sub(r"^\d+\s*[.．、]\s*", "", text).strip()
         if text:
             names.append(text.rstrip("。."))
     meta["_attachment_names"] = names
-    report.add(RECOGNISED, blocks[first].index, "附件说明：" + "；".join(names))
+    report.add(RECOGNISED, blocks[first].index, "附件说明：" + "；".join(names), role="attachment_note")
     while first > start and _empty(blocks[first - 1]):
         first -= 1
     return first
@@ -458,14 +467,16 @@ def _attachments(blocks: list[Block], begin: int, end: int, report: Report) -> l
         if not text or b.style == "文末":
             continue
         if _ATTACH_MARK.match(text):
+            report.role(b.index, "attachment_mark")
             current = {"_mark": text, "_index": b.index, "_blocks": []}
             out.append(current)
             continue
         if current is None:
-            report.add(DROPPED, b.index, f"落款之后的段落 “{text[:30]}”")
+            report.add(DROPPED, b.index, f"落款之后的段落 “{text[:30]}”", role="dropped")
             continue
         if "name" not in current:
             current["name"] = "".join(b.lines) if b.lines else text
+            report.role(b.index, "attachment_title")
             continue
         current["_blocks"].append(b)
     for att in out:

@@ -28,12 +28,19 @@ class Report:
     unit: str = "段"  # 段 for documents, 行 for text
     entries: list[Entry] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # what was recognised, counted
+    roles: dict[str, str] = field(default_factory=dict)  # "12" (paragraph) / "表1" → what it became
 
     def place(self, index: int | None) -> str:
         return f"第 {index} {self.unit}" if index else ""
 
-    def add(self, kind: str, index: int | None, message: str) -> None:
+    def add(self, kind: str, index: int | None, message: str, role: str | None = None) -> None:
         self.entries.append(Entry(kind, self.place(index), message))
+        if index and role:
+            self.roles.setdefault(str(index), role)
+
+    def role(self, index: int | str | None, role: str) -> None:
+        if index:
+            self.roles.setdefault(str(index), role)
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

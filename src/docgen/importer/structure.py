@@ -44,6 +44,7 @@ class Item:
     entries: list[str] = field(default_factory=list)
     table: dict[str, Any] | None = None
     written: int | None = None  # the number the source wrote (for the numbering rules)
+    merged: list[int] = field(default_factory=list)  # further paragraphs of an enumeration
 
 
 def _style_level(p: Para) -> tuple[int | None, bool]:
@@ -172,14 +173,25 @@ def classify(blocks: list[Block], report: Report) -> list[Item]:
         for note in b.notes:
             report.add(DROPPED if "未导入" in note else CORRECTED, b.index, note)
         if b.toc:
-            report.add(DROPPED, b.index, f"目录（TOC 域）“{b.text[:20]}”：docgen 的公文不带目录")
+            report.add(DROPPED, b.index, f"目录（TOC 域）“{b.text[:20]}”：docgen 的公文不带目录",
+                       role="dropped")
             continue
         if not b.text.strip():
             continue
         item = _classify(b, report)
         if item is not None:
             items.append(item)
-    return _group_enumerations(items, report)
+    final = _group_enumerations(items, report)
+    tables = 0
+    for item in final:
+        role = f"{item.kind} {item.level}" if item.level else item.kind
+        if item.kind == "table":
+            tables += 1
+            report.role(f"表{tables}", "table")
+            continue
+        for index in (item.index, *item.merged):
+            report.role(index, role)
+    return final
 
 
 def _group_enumerations(items: list[Item], report: Report) -> list[Item]:
@@ -190,6 +202,7 @@ def _group_enumerations(items: list[Item], report: Report) -> list[Item]:
             prev = out[-1] if out else None
             if prev is not None and prev.kind == "enumeration" and item.written == len(prev.entries) + 1:
                 prev.entries.extend(item.entries)
+                prev.merged.append(item.index)
                 continue
             if item.written != 1:
                 report.add(UNCERTAIN, item.index, "列举不是从“一是”开始，作为普通段落导入")
