@@ -19,7 +19,6 @@ it replaces the file atomically.
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import re
 from collections.abc import Iterator
@@ -211,11 +210,31 @@ def _paren_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
+#: The last characters of an organ's name: a space after one separates joint issuers
+#: (中共中央办公厅 国务院办公厅), as GB/T 9704 prints them.
+ORGAN_ENDINGS = ("办公厅", "办公室", "委员会", "人民政府", "政府", "党委", "常委会", "人大", "政协",
+                 "法院", "检察院", "部", "厅", "局", "委", "办", "院", "会", "署", "处", "所", "中心", "集团")
+_SLOGAN = re.compile(f"^[{HAN}]{{4,8}}(?:[ \u3000]+[{HAN}]{{4,8}})+$")
+
+
+def _deliberate_space(text: str, start: int, end: int) -> bool:
+    """A space between joint issuers' names or between the phrases of a slogan."""
+    before = text[:start]
+    run = re.search(f"[{HAN}]+$", before)
+    if run and len(run.group(0)) >= 3 and before.endswith(ORGAN_ENDINGS) \
+            and re.match(f"[{HAN}]{{3,}}", text[end:]):
+        return True
+    left = max(text.rfind(p, 0, start) for p in "，。；：！？、“”‘’（）《》\n") + 1
+    right_stops = [i for i in (text.find(p, end) for p in "，。；：！？、“”‘’（）《》\n") if i >= 0]
+    segment = text[left:min(right_stops) if right_stops else len(text)].strip()
+    return bool(_SLOGAN.match(segment))
+
+
 def _stray_space(text: str) -> list[Issue]:
     pattern = re.compile(f"(?<=[{HAN}{FULL_PUNCT}\\d%{MASK}])[ \u3000]+(?=[{HAN}{FULL_PUNCT}])"
                          f"|(?<=[{HAN}{FULL_PUNCT},])[ \u3000]+(?=[\\d{MASK}])")
     return [Issue("stray-space", m.start(), m.end(), "中文中间有多余的空格。", "删去空格。")
-            for m in pattern.finditer(text)]
+            for m in pattern.finditer(text) if not _deliberate_space(text, m.start(), m.end())]
 
 
 #: Single characters whose doubling is almost always a typing error (的的, 和和);
@@ -390,6 +409,10 @@ def _hand_numbering(text: str) -> list[Issue]:
     if not found:
         return []
     style, _, length = found
+    if style == "cn-shi" and _INLINE_SHI.search(text, length):
+        # 一是……二是…… in one paragraph or run-in text is an inline enumeration printed as
+        # typed: advising enumerate: would change the layout
+        return []
     typed = text[:length].strip()
     form = next(f for _, s, f in _NUMBERING if s == style)
     bad_form = ""
@@ -577,6 +600,9 @@ def _parse(text: str, where: str) -> Any:
         return YAML(typ="rt").load(text)
     except YAMLError as exc:
         raise syntax_error(exc, where, text) from exc
+    except ValueError as exc:  # e.g. 2024-13-01 looks like a date but is none (build says so too)
+        raise DataError(f"无法识别的值（{exc}）。", location=Location(file=where),
+                        fix="日期写成 2023-03-13；若本意是文字，请用引号括起来。") from exc
 
 
 def _scalars(tree: Any, lines: list[str]) -> list[Scalar]:
@@ -633,26 +659,13 @@ def _scalar_issues(scalar: Scalar) -> list[Issue]:
     if scalar.path == ("meta", "doc_number"):
         return check_doc_number(scalar.value)
     if scalar.path == ("meta", "date"):
-        return []                     # reported by _date_findings
+        return []                     # the loader reads it (2023-03-13 and 2023年3月13日 alike)
     if scalar.path[:2] == ("meta", "seal") or scalar.path[:1] == ("previous",):
         return []                     # file names, not prose
     issues = proofread_text(scalar.value, body=scalar.body)
     if scalar.body and scalar.path[-1] != "heading" and "table" not in scalar.path:
         issues += end_punctuation(scalar.value)  # table cells and captions are not sentences
     return issues
-
-
-def _date_findings(tree: Any, file: str) -> list[Finding]:
-    meta = tree.get("meta") if isinstance(tree, CommentedMap) else None
-    if not isinstance(meta, CommentedMap) or "date" not in meta:
-        return []
-    value = meta["date"]
-    if isinstance(value, _dt.date) or value is None:
-        return []
-    line, column = meta.lc.value("date")
-    location = Location(file=file, line=line + 1, column=column + 1, path="meta.date")
-    return [Finding(location, "date-format", str(value), f"成文日期“{value}”不是 YYYY-MM-DD 写法。",
-                    "写成 2023-03-13 这样的形式，docgen 输出为“2023年3月13日”。", False)]
 
 
 def _sequence_findings(tree: Any, file: str, by_path: dict[PathKey, Scalar]) -> list[Finding]:
@@ -725,7 +738,6 @@ def _check_text(text: str, tree: Any, file: str) -> tuple[list[Finding], list[Sc
         if year is not None and (scalar.path[0] == "body" or scalar.path[:2] in (
                 ("meta", "title"), ("meta", "attachments"))):
             findings.extend(_finding(file, scalar, issue) for issue in year_mentions(scalar.value, year))
-    findings += _date_findings(tree, file)
     findings += _sequence_findings(tree, file, {s.path: s for s in scalars})
     findings.sort(key=lambda f: (f.location.line or 0, f.location.column or 0, f.rule))
     return findings, scalars
@@ -821,4 +833,89 @@ def format_findings(findings: list[Finding]) -> str:
     if findings:
         out.write(f"共发现 {len(findings)} 处问题")
         out.write(f"，其中 {fixable} 处可用 --fix 自动改正。\n" if fixable else "。\n")
+    return out.getvalue()
+
+
+# ==========================================================================
+# What build would say: the same loader, the same messages
+# ==========================================================================
+
+
+@dataclass(frozen=True)
+class Report:
+    """``docgen check``'s whole answer for one file."""
+
+    errors: tuple[Any, ...]           # DocgenError values: build would stop on each
+    warnings: tuple[Any, ...]         # DocgenWarning values: build prints them (--strict stops)
+    findings: tuple[Finding, ...]     # proofreading
+
+
+def build_problems(path: Path, *, draft: bool = False,
+                   template: str | None = None) -> tuple[list[Any], list[Any]]:
+    """(errors, warnings) that ``docgen build`` would report for ``path`` before typesetting.
+
+    Runs the build's own loader, template lookup and .docx rendering (not the
+    PDF), so every message is the one build prints.
+    """
+    from docgen.errors import DataErrors, DocgenError  # noqa: PLC0415
+    from docgen.load import load_document  # noqa: PLC0415
+
+    try:
+        loaded = load_document(Path(path), draft=draft)
+    except DataErrors as exc:
+        return list(exc.errors), []
+    except DocgenError as exc:
+        return [exc], []
+    try:
+        from docgen.build import find_template, render  # noqa: PLC0415
+        from docgen.misprints import scan_docx  # noqa: PLC0415
+
+        chosen = find_template(template or loaded.document.template, Path(path))
+        scan_docx(render(loaded.document, chosen), str(path))
+    except DocgenError as exc:
+        return [exc], list(loaded.warnings)
+    return [], list(loaded.warnings)
+
+
+def _same_place(finding: Finding, errors: list[Any]) -> bool:
+    return any(getattr(e, "location", None) is not None and e.location.line == finding.location.line
+               and e.location.file == finding.location.file for e in errors)
+
+
+def check_all(path: Path, *, draft: bool = False, template: str | None = None) -> Report:
+    """Build's errors and warnings, then the proofreading findings not already said by them.
+
+    A file build cannot read (syntax error, not UTF-8) gives only that error:
+    the proofreading parser is never the one that decides what is a syntax
+    error, so check never rejects what build accepts.
+    """
+    path = Path(path)
+    errors, warnings = build_problems(path, draft=draft, template=template)
+    syntax = [e for e in errors if getattr(e, "message", "").startswith(("YAML 语法错误", "找不到数据文件",
+                                                                         "文件不是 UTF-8", "这是一个目录"))]
+    if syntax:
+        return Report(tuple(syntax), (), ())
+    try:
+        findings = check_file(path)
+    except DataError:
+        findings = []   # the round-trip parser is stricter than build's here: no proofreading
+    repeated = ("hand-numbering",)
+    findings = [f for f in findings if not (f.rule in repeated and _same_place(f, errors))]
+    return Report(tuple(errors), tuple(warnings), tuple(findings))
+
+
+def format_report(report: Report) -> str:
+    """The report as text: build's errors and warnings first, then the proofreading."""
+    out = io.StringIO()
+    if report.errors:
+        out.write(f"生成时会出错（docgen build 会在这些地方停止）：共 {len(report.errors)} 处\n")
+        for error in report.errors:
+            out.write(f"[生成错误] {error.describe()}\n")
+        out.write("\n")
+    if report.warnings:
+        out.write(f"生成时的警告（加 --strict 时视为错误）：共 {len(report.warnings)} 处\n")
+        for warning in report.warnings:
+            out.write(f"[警告] {warning.describe()}\n")
+        out.write("\n")
+    out.write(format_findings(list(report.findings)))
     return out.getvalue()
