@@ -170,7 +170,7 @@ def commit_files(files: Mapping[Path, bytes]) -> None:
         lock_fd = _lock(folder, commit_id)
     except OSError as exc:
         raise write_error(current, exc) from exc
-    decided = False
+    decided = finished = False
     replaced: list[int] = []
     try:
         _fault("lock")
@@ -204,7 +204,10 @@ def commit_files(files: Mapping[Path, bytes]) -> None:
                 _remove(old)
             _remove(folder / f"{base}.lock")
             fsync_dir(folder)
+            finished = True
     except BaseException as exc:
+        if finished:  # a signal held during the commit, delivered as the block ends: all done
+            raise
         if decided:  # an error of this process mid-rename: put the old files back
             for n in reversed(replaced):
                 path = items[n][0]
