@@ -155,12 +155,13 @@ def web_of(request: Request) -> Web:
 # --------------------------------------------------------------------------
 
 
-def error_page(request: Request, exc: DocgenError, status: int = 400) -> HTMLResponse:
+def error_page(request: Request, exc: DocgenError, status: int = 400,
+               reload: str | None = None) -> HTMLResponse:
     if request.headers.get("hx-request"):
         return HTMLResponse(f'<div class="alert error">{_escape(exc.describe())}</div>',
                             status_code=status)
     return web_of(request).page(request, "error.html", status=status, error=exc.describe(),
-                                title="无法完成")
+                                title="无法完成", reload=reload)
 
 
 def _escape(text: str) -> str:
@@ -178,7 +179,8 @@ def handled(func: Callable) -> Callable:
         except AccessRefused as exc:
             return error_page(request, exc, 403)
         except store.StaleError as exc:
-            return error_page(request, exc, 409)
+            name = request.path_params.get("name", "")
+            return error_page(request, exc, 409, reload=f"/edit/{urllib.parse.quote(name)}")
         except UnsafeInputError as exc:
             return error_page(request, exc, 400)
         except DocgenError as exc:
@@ -477,8 +479,9 @@ async def next_year(request: Request) -> Response:
     web = web_of(request)
     name = request.path_params["name"]
     target, result = await asyncio.to_thread(write_next_year, web.path(name))
-    msg = (f"已生成 {result.year} 年的数据文件 {target.name}：{len(result.cleared)} 项数字待填写"
-           "（标有“TODO 请填写”），正文请逐段修改。")
+    todo = getattr(result, "carried", None) or getattr(result, "cleared", None) or ()
+    msg = (f"已生成 {result.year} 年的数据文件 {target.name}：{len(todo)} 项数字待填写或确认"
+           "（文件中标有 TODO），正文请逐段修改。")
     return RedirectResponse(f"/edit/{urllib.parse.quote(target.name)}?msg=" + urllib.parse.quote(msg),
                             status_code=303)
 
@@ -642,37 +645,39 @@ async def import_page(request: Request) -> Response:
 
 @post
 async def import_upload(request: Request) -> Response:
-    from docgen.safety import atomic_write_bytes  # noqa: PLC0415
+    """导入: a .docx 公文 → a data file in the folder (docgen.importer), with its report."""
+    from docgen.safety import write_all_or_nothing  # noqa: PLC0415
 
     web = web_of(request)
     if not importer_available():
         raise UnsafeInputError("这个版本的 docgen 没有导入功能。", fix="用 docgen new 生成数据文件草稿。")
-    import docgen.importer as importer  # noqa: PLC0415
+    from docgen.importer import import_document  # noqa: PLC0415
 
-    convert = getattr(importer, "import_file", None) or getattr(importer, "import_document", None)
-    if convert is None:
-        raise UnsafeInputError("导入功能尚未完成。", fix="用 docgen new 生成数据文件草稿。")
     upload = request.state.form.get("file")
     if not isinstance(upload, UploadFile):
         raise UnsafeInputError("没有选择文件。", fix="选择一个 .docx 文件后再上传。")
     data = await upload.read()
     name = uploads.check_upload(upload.filename or "", data, allowed=(".docx",))
     target = paths.inside(web.data_dir, Path(name).stem + ".yaml", must_exist=False)
-    if target.exists():
-        raise UnsafeInputError(f"数据文件夹中已有 {target.name}，未覆盖。", fix="把要导入的文件改名后再上传。")
     staged = web.data_dir / f".docgen-import-{os.getpid()}-{name}"
     staged.write_bytes(data)
     try:
-        result = await asyncio.to_thread(convert, staged)
+        result = await asyncio.to_thread(import_document, staged,
+                                         seal_prefix=f"{Path(name).stem}-印章")
     finally:
         with contextlib.suppress(OSError):
             staged.unlink()
-    text = getattr(result, "text", result)
-    if not isinstance(text, str):
-        raise UnsafeInputError("导入结果无法识别。", fix="用命令 docgen import 导入。")
-    atomic_write_bytes(target, text.encode("utf-8"))
-    return RedirectResponse(f"/edit/{urllib.parse.quote(target.name)}?msg="
-                            + urllib.parse.quote("已导入，请核对每一项。"), status_code=303)
+    files = {target: result.yaml.encode("utf-8")}
+    for picture, content in result.pictures.items():
+        files[paths.inside(web.data_dir, picture, suffixes=paths.UPLOAD_SUFFIXES,
+                           must_exist=False)] = content
+    existing = [p.name for p in files if p.exists()]
+    if existing:
+        raise UnsafeInputError(f"数据文件夹中已有 {'、'.join(existing)}，未覆盖。",
+                               fix="把要导入的文件改名后再上传。")
+    await asyncio.to_thread(write_all_or_nothing, files)
+    report = result.report.render(target.name).replace(staged.name, name)
+    return web.page(request, "import_report.html", title="导入", name=target.name, report=report)
 
 
 # --------------------------------------------------------------------------
