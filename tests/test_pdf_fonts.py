@@ -373,3 +373,18 @@ def test_every_document_using_a_substituted_font_carries_its_warning(tmp_path):
     assert font_warnings(plain) == []
     assert font_warnings(only_ascii) == []  # named for Latin text, but no Latin text: not used
     assert len([w for w in fonts.get_registry().warnings if "华文彩云" in w.message]) == 1
+
+
+def test_docgen_fonts_names_the_fallback_chains_and_missing_packages(tmp_path, monkeypatch):
+    from docgen.commands.fonts import fallback_report
+
+    text = fallback_report(bare_registry(tmp_path))
+    assert "BabelStone Han → HanaMinA → HanaMinB" in text and "回退字体均已安装" in text
+    gone = fonts._Candidate("BabelStone Han", (str(tmp_path / "absent.ttf"),),
+                            "fonts-babelstone-han")
+    for style, chain in list(fonts._CJK_CHAINS.items()):
+        monkeypatch.setitem(fonts._CJK_CHAINS, style, tuple(
+            gone if c.family == gone.family else c for c in chain))
+    text = fallback_report(bare_registry(tmp_path))
+    assert "BabelStone Han（未安装）" in text
+    assert "sudo apt-get install fonts-babelstone-han" in text

@@ -11,9 +11,20 @@ from __future__ import annotations
 import argparse
 import unicodedata
 
-from docgen.pdf.fonts import OFFICIAL_NAMES, ResolvedFont, cache_dir, font_table, get_registry
+from docgen.pdf.fonts import (
+    OFFICIAL_NAMES,
+    STYLE_NAMES,
+    STYLES,
+    FontRegistry,
+    ResolvedFont,
+    cache_dir,
+    font_table,
+    get_registry,
+)
 
 HEADERS = ("字体名", "实际字体", "文件", "来源")
+#: Names met in documents made elsewhere, listed after the official ones.
+COMMON_NAMES = ("Arial", "Calibri", "Cambria", "Courier New", "微软雅黑", "等线")
 
 
 def add_parser(sub) -> None:
@@ -62,8 +73,33 @@ def format_table(fonts: list[ResolvedFont]) -> str:
     return "\n".join(lines)
 
 
+def fallback_report(registry: FontRegistry) -> str:
+    """The per-glyph fallback chains, installed or not, and the packages that provide the rest."""
+    lines = ["", "缺字回退：文字所用的字体缺少某个字符时，依次改用下列字体中第一个有该字的字体"
+             "（汉字先试本机的宋体、黑体或楷体）："]
+    missing: dict[str, list[str]] = {}
+    for style in STYLES:
+        for cjk, label in ((True, "汉字"), (False, "其他字符")):
+            shown = []
+            for cand, face in registry.chain_faces(style, cjk):
+                if face is None:
+                    shown.append(f"{cand.family}（未安装）")
+                    missing.setdefault(cand.package, []).append(cand.family)
+                else:
+                    shown.append(cand.family)
+            lines.append(f"  {STYLE_NAMES[style]}，{label}：" + " → ".join(dict.fromkeys(shown)))
+    if missing:
+        packages = " ".join(sorted(missing))
+        families = "、".join(sorted({f for fams in missing.values() for f in fams}))
+        lines.append(f"未安装的回退字体（{families}）可用以下命令安装：sudo apt-get install {packages}")
+    else:
+        lines.append("回退字体均已安装。")
+    lines.append("所有字体都没有的字符在 PDF 中显示为“□”，并给出警告（指出字符、编码、段落和页码）。")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    names = list(args.names) or list(OFFICIAL_NAMES)
+    names = list(args.names) or list(OFFICIAL_NAMES) + list(COMMON_NAMES)
     registry = get_registry()
     if args.prepare:
         done = registry.prepare(names)
@@ -72,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
         if not done:
             print(f"所需字体均已就绪，无需转换（缓存目录：{cache_dir()}）")
     print(format_table(font_table(names, registry)))
+    if not args.names:
+        print(fallback_report(registry))
     for warning in registry.warnings:
         print(warning.describe())
     return 0

@@ -12,7 +12,9 @@ element and the paragraph where it sits.  Unreadable files raise
 
 from __future__ import annotations
 
+import math
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from docgen.pdf.styles import (
     w,
     wattr,
 )
+from docgen.pdf.symbols import is_symbol_font, to_unicode
 from docgen.safety import check_docx_archive, check_image, parse_xml
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -218,6 +221,7 @@ class _Package:
         if not path.is_file():
             raise TemplateError(f"找不到文件 {path}", location=Location(file=str(path)),
                                 fix="检查文件名和路径是否正确。")
+        _refuse_ole(path)
         check_docx_archive(path)
         try:
             self.zip = zipfile.ZipFile(path)
@@ -232,6 +236,7 @@ class _Package:
                 f"文件解压后过大（{total // 1048576} MB）", location=Location(file=str(path)),
                 fix="检查文件是否损坏，或删除其中过大的图片后再试。")
         self.names = {i.filename for i in self.zip.infolist()}
+        self.strict = False  # ISO/IEC 29500 Strict namespaces met (read as Transitional)
 
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
@@ -254,6 +259,10 @@ class _Package:
         return self.parse(data, name)
 
     def parse(self, data: bytes, name: str) -> etree._Element:
+        if _STRICT_MARK in data:
+            self.strict = True
+            for strict, transitional in _STRICT_NAMESPACES:
+                data = data.replace(strict, transitional)
         return parse_xml(data, where=f"{self.path}:{name}")
 
     def rels(self, part: str) -> dict[str, str]:
@@ -271,6 +280,43 @@ class _Package:
                 posixpath.normpath(posixpath.join(folder, target))
             out[rel.get("Id") or ""] = full
         return out
+
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+_STRICT_NAMESPACES = tuple((a.encode(), b.encode()) for a, b in (
+    ("http://purl.oclc.org/ooxml/wordprocessingml/main",
+     "http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/officeDocument/relationships",
+     "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    ("http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+     "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
+    ("http://purl.oclc.org/ooxml/drawingml/picture",
+     "http://schemas.openxmlformats.org/drawingml/2006/picture"),
+    ("http://purl.oclc.org/ooxml/drawingml/main",
+     "http://schemas.openxmlformats.org/drawingml/2006/main"),
+    ("http://purl.oclc.org/ooxml/officeDocument/math",
+     "http://schemas.openxmlformats.org/officeDocument/2006/math"),
+))
+
+
+def _refuse_ole(path: Path) -> None:
+    """An OLE compound file is an encrypted .docx or an old .doc: say which, in Chinese."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+            if head != _OLE_MAGIC:
+                return
+            data = fh.read(4 * 1024 * 1024)
+    except OSError:
+        return  # check_docx_archive reports unreadable files
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise TemplateError("文件有密码保护（已加密），无法读取", location=Location(file=str(path)),
+                            fix="在 Word 中打开文件，在“文件—信息—保护文档—用密码进行加密”中删除密码"
+                                "（WPS：“文件—文档加密”），另存为 .docx 后再试。")
+    raise TemplateError("这是旧版 Word 文档（.doc 格式），只是扩展名为 .docx",
+                        location=Location(file=str(path)),
+                        fix="用 Word 或 WPS 打开后另存为“Word 文档（*.docx）”再试。")
 
 
 # ---------------------------------------------------------------- warnings
@@ -298,6 +344,11 @@ class _Warner:
 
 
 _UNSUPPORTED_FIX = "PDF 中此项按近似方式处理；如需完全一致，请用 --engine libreoffice 生成。"
+
+# Revision marks: the final text is drawn (insertions kept, deletions dropped).
+_REVISIONS = {"ins", "del", "moveFrom", "moveTo"}
+# Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 # Elements that carry nothing visible for our purposes.
 _QUIET_INLINE = {
@@ -340,11 +391,19 @@ class _Reader:
             even_odd = eo is not None and (wattr(eo, "val") or "1") not in ("0", "false")
             dt = settings.find(w("defaultTabStop"))
             if dt is not None and wattr(dt, "val"):
-                default_tab = float(wattr(dt, "val") or 420) / 20
-        body = self.root.find(w("body"))
+                default_tab = _points(wattr(dt, "val"), 21.0) if _points(wattr(dt, "val"), 0.0) > 0 else 21.0
+        bodies = self.root.findall(w("body"))
+        body = bodies[0] if bodies else None
         if body is None:
             raise TemplateError("文档没有正文（w:body）", location=Location(file=str(self.pkg.path)),
                                 fix="用 Word 或 WPS 打开后重新保存再试。")
+        if len(bodies) > 1:
+            self.warn.add(f"文档中有 {len(bodies)} 个正文（w:body），只排版第一个，其余已跳过",
+                          "word/document.xml", "用 Word 或 WPS 打开后重新保存（Word 只认第一个正文）。")
+        if self.pkg.strict:
+            self.warn.add("文档为 ISO/IEC 29500 Strict 格式，按通常的（Transitional）格式读取，"
+                          "个别格式可能有出入", "word/document.xml",
+                          "在 Word 中另存为“Word 文档（*.docx）”（不选“Strict Open XML 文档”）。")
         sections: list[Section] = []
         blocks: list[Block] = []
         for el in self._block_children(body):
@@ -400,24 +459,33 @@ class _Reader:
         s = Section(blocks=blocks)
         if sect is None:
             return s
+        where = "节属性（w:sectPr）"
         pg = sect.find(w("pgSz"))
         if pg is not None:
-            s.page_w = float(wattr(pg, "w") or 11906) / 20
-            s.page_h = float(wattr(pg, "h") or 16838) / 20
+            width = _points(wattr(pg, "w"), s.page_w)
+            height = _points(wattr(pg, "h"), s.page_h)
+            if not (MIN_PAGE <= width <= MAX_PAGE and MIN_PAGE <= height <= MAX_PAGE):
+                self.warn.add(f"页面尺寸异常（{wattr(pg, 'w')} × {wattr(pg, 'h')} 缇），按 A4 排版",
+                              where, "在 Word“布局—纸张大小”中选择 A4 后保存。")
+            else:
+                s.page_w, s.page_h = width, height
         mar = sect.find(w("pgMar"))
         if mar is not None:
             for name in ("top", "right", "bottom", "left", "header", "footer"):
                 val = wattr(mar, name)
                 if val is not None:
-                    setattr(s, name, abs(float(val)) / 20)
-            gutter = float(wattr(mar, "gutter") or 0) / 20
-            if gutter:
-                s.left += gutter
+                    setattr(s, name, abs(_points(val, getattr(s, name))))
+            s.left += max(_points(wattr(mar, "gutter"), 0.0), 0.0)
+            if s.left + s.right > s.page_w - MIN_TEXT or s.top + s.bottom > s.page_h - MIN_TEXT:
+                self.warn.add("页边距大于页面，按默认页边距排版", where,
+                              "在 Word“布局—页边距”中改正页边距后保存。")
+                s.top, s.bottom, s.left, s.right = 72.0, 72.0, 90.0, 90.0
         grid = sect.find(w("docGrid"))
         if grid is not None:
             s.grid_type = wattr(grid, "type") or "default"
             if wattr(grid, "linePitch"):
-                s.line_pitch = float(wattr(grid, "linePitch") or 0) / 20
+                pitch = _points(wattr(grid, "linePitch"), 0.0)
+                s.line_pitch = pitch if 1.0 <= pitch <= s.page_h / 2 else None
             if s.grid_type in ("linesAndChars", "snapToChars"):
                 self.warn.add(f"文档网格类型 {s.grid_type} 的字符网格未支持，按“只指定行网格”处理",
                               "节属性（w:docGrid）",
@@ -426,14 +494,14 @@ class _Reader:
         if pn is not None:
             s.pg_fmt = wattr(pn, "fmt") or "decimal"
             if wattr(pn, "start"):
-                s.pg_start = int(wattr(pn, "start") or 1)
+                s.pg_start = _int(wattr(pn, "start"), 1, 0, 100000)
         tp = sect.find(w("titlePg"))
         s.title_pg = tp is not None and (wattr(tp, "val") or "1") not in ("0", "false")
         st = sect.find(w("type"))
         if st is not None:
             s.start_type = wattr(st, "val") or "nextPage"
         cols = sect.find(w("cols"))
-        if cols is not None and int(wattr(cols, "num") or 1) > 1:
+        if cols is not None and _int(wattr(cols, "num"), 1, 1, 64) > 1:
             self.warn.add("分栏未支持，按单栏排版", "节属性（w:cols）", _UNSUPPORTED_FIX)
         for ref in sect:
             if not isinstance(ref.tag, str):
@@ -513,8 +581,15 @@ class _Reader:
                 if choice is not None:
                     self._inline(choice, props, rels, where, items)
                 continue
+            if tag in ("oMath", "oMathPara"):
+                self.warn.add("公式（OMML）未支持，PDF 中没有该公式", where,
+                              "把公式转为图片后重新插入，或用 --engine libreoffice 生成。")
+                continue
             if ns != W:
                 continue
+            if tag in _REVISIONS:
+                self.warn.add("文档中有未接受的修订（修订未接受），PDF 按接受全部修订后的文字排版",
+                              where, "在 Word/WPS 中“审阅—接受所有修订”后保存，确认最终文字。")
             if tag == "r":
                 self._run(el, props, rels, where, items)
             elif tag in ("hyperlink", "smartTag", "ins", "moveTo", "customXml", "dir", "bdo"):
@@ -537,8 +612,6 @@ class _Reader:
                     self._inline(el, props, rels, where, items)
             elif tag in _QUIET_INLINE:
                 continue
-            elif tag in ("oMath", "oMathPara"):
-                self.warn.add("公式未支持，已跳过", where, _UNSUPPORTED_FIX)
             else:
                 self.warn.add(f"不支持的段落内容 w:{tag}，已跳过", where, _UNSUPPORTED_FIX)
 
@@ -585,7 +658,13 @@ class _Reader:
                 continue  # the stale cached result of a field we compute
             if tag == "t":
                 if el.text:
-                    items.append(Text(el.text, rp))
+                    text = el.text
+                    if is_symbol_font(rp.font_ascii):
+                        text = to_unicode(text, rp.font_ascii)
+                    elif _RTL.search(text):
+                        self.warn.add("从右向左书写的文字（阿拉伯文、希伯来文等）未支持，"
+                                      "PDF 中按从左向右逐字排列、字母不连写", where, _UNSUPPORTED_FIX)
+                    items.append(Text(text, rp))
             elif tag in ("tab", "ptab"):
                 items.append(Tab(rp))
             elif tag == "br":
@@ -595,12 +674,15 @@ class _Reader:
                 items.append(Break("line", rp))
             elif tag == "sym":
                 code = wattr(el, "char") or ""
+                font = wattr(el, "font") or rp.font_ascii
                 try:
                     ch = chr(int(code, 16))
-                    if 0xF000 <= ord(ch) <= 0xF0FF:
+                    if is_symbol_font(font):
+                        ch = to_unicode(ch, font)
+                    elif 0xF000 <= ord(ch) <= 0xF0FF:
                         ch = chr(ord(ch) - 0xF000)
                     items.append(Text(ch, rp))
-                except ValueError:
+                except (ValueError, OverflowError):
                     self.warn.add("无法识别的符号（w:sym），已跳过", where, _UNSUPPORTED_FIX)
             elif tag == "noBreakHyphen":
                 items.append(Text("\u2011", rp))
@@ -644,8 +726,13 @@ class _Reader:
         if holder is None:
             return
         extent = holder.find(f"{{{WP}}}extent")
-        cx = float(extent.get("cx") or 0) / EMU_PER_PT if extent is not None else 0.0
-        cy = float(extent.get("cy") or 0) / EMU_PER_PT if extent is not None else 0.0
+        cx = _points(extent.get("cx"), 0.0) * 20 / EMU_PER_PT if extent is not None else 0.0
+        cy = _points(extent.get("cy"), 0.0) * 20 / EMU_PER_PT if extent is not None else 0.0
+        if cx < 0 or cy < 0 or max(cx, cy) > MAX_PAGE:
+            scale = MAX_PAGE / max(abs(cx), abs(cy), 1e-9)
+            cx, cy = abs(cx) * scale, abs(cy) * scale
+            self.warn.add("图片尺寸异常（大于 22 英寸或为负数），已按比例缩小", where,
+                          "在 Word 中重新设置图片大小后保存。")
         blip = holder.find(f".//{{{A}}}blip")
         if blip is None:
             self.warn.add("图形或文本框（非图片的 w:drawing）未支持，已跳过", where,
@@ -679,7 +766,7 @@ class _Reader:
         self.n_table += 1
         where = f"{area}第{self.n_table}个表格"
         tblpr = tbl.find(w("tblPr"))
-        grid = [float(wattr(g, "w") or 0) / 20 for g in tbl.iterfind(f"{w('tblGrid')}/{w('gridCol')}")]
+        grid = [max(_points(wattr(g, "w"), 0.0), 0.0) for g in tbl.iterfind(f"{w('tblGrid')}/{w('gridCol')}")]
         borders: dict[str, Border | None] = {}
         align = "left"
         indent = 0.0
@@ -694,7 +781,7 @@ class _Reader:
                                                               wattr(jc, "val") or "left")
             ind = tblpr.find(w("tblInd"))
             if ind is not None and (wattr(ind, "type") or "dxa") == "dxa":
-                indent = float(wattr(ind, "w") or 0) / 20
+                indent = _points(wattr(ind, "w"), 0.0)
             margins.update(_cell_margins(tblpr.find(w("tblCellMar"))))
             if tblpr.find(w("tblpPr")) is not None:
                 self.warn.add("浮动表格（w:tblpPr）未支持，按普通表格排版", where, _UNSUPPORTED_FIX)
@@ -705,7 +792,7 @@ class _Reader:
             if trpr is not None:
                 h = trpr.find(w("trHeight"))
                 if h is not None:
-                    height = float(wattr(h, "val") or 0) / 20
+                    height = max(_points(wattr(h, "val"), 0.0), 0.0)
                     rule = wattr(h, "hRule") or "atLeast"
                 header = trpr.find(w("tblHeader")) is not None
             cells: list[Cell] = []
@@ -717,7 +804,7 @@ class _Reader:
                 if tcpr is not None:
                     span = tcpr.find(w("gridSpan"))
                     if span is not None:
-                        cell.span = int(wattr(span, "val") or 1)
+                        cell.span = _int(wattr(span, "val"), 1, 1, 64)
                     vm = tcpr.find(w("vMerge"))
                     if vm is not None:
                         cell.vmerge = wattr(vm, "val") or "continue"
@@ -745,6 +832,38 @@ class _Reader:
         return Table(grid, rows, borders, align, indent, margins, where)
 
 
+MIN_PAGE = 36.0  # points: half an inch
+MAX_PAGE = 1584.0  # points: 22 inches, Word's largest page
+MIN_TEXT = 18.0  # points of text area a page must keep between its margins
+_UNITS = {"": 1 / 20, "pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pc": 12.0,
+          "pi": 12.0}
+
+
+def _points(value: str | None, default: float) -> float:
+    """A twips measure (or an ISO Strict one with a unit: 2.5cm, 1in, 12pt) in points.
+
+    Unreadable, infinite or NaN values give ``default``.
+    """
+    if value is None:
+        return default
+    m = re.fullmatch(r"\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(pt|in|cm|mm|pc|pi)?\s*", value)
+    if not m:
+        return default
+    try:
+        v = float(m.group(1)) * _UNITS[m.group(2) or ""]
+    except ValueError:
+        return default
+    return v if math.isfinite(v) and abs(v) < 1e6 else default
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    """An integer attribute clamped to [low, high]; ``default`` if unreadable."""
+    try:
+        return min(max(int(value or default), low), high)
+    except ValueError:
+        return default
+
+
 def _cell_margins(el: etree._Element | None) -> dict[str, float]:
     out: dict[str, float] = {}
     if el is None:
@@ -754,7 +873,7 @@ def _cell_margins(el: etree._Element | None) -> dict[str, float]:
             name = {"start": "left", "end": "right"}.get(etree.QName(side).localname,
                                                            etree.QName(side).localname)
             if (wattr(side, "type") or "dxa") == "dxa":
-                out[name] = float(wattr(side, "w") or 0) / 20
+                out[name] = max(_points(wattr(side, "w"), 0.0), 0.0)
     return out
 
 
@@ -788,7 +907,7 @@ def _position(pos: etree._Element | None, rel: str,
     off = pos.find(f"{{{WP}}}posOffset")
     al = pos.find(f"{{{WP}}}align")
     if off is not None and off.text:
-        return rel, None, float(off.text) / EMU_PER_PT
+        return rel, None, _points(off.text, 0.0) * 20 / EMU_PER_PT
     if al is not None:
         return rel, (al.text or align).strip(), 0.0
     return rel, None, 0.0

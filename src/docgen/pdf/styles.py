@@ -16,6 +16,7 @@ eighths of a point / 8) except the ``*_chars`` fields (characters) and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +44,11 @@ def _num(val: str | None) -> float | None:
     if val is None:
         return None
     try:
-        return float(val)
+        v = float(val)
     except ValueError:
         return None
+    # NaN, infinities and absurd magnitudes (fuzzed files) read as absent
+    return v if math.isfinite(v) and abs(v) <= 1e6 else None
 
 
 # Property elements read silently because they have no visible effect on the
