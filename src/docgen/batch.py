@@ -183,7 +183,8 @@ def _timeout_error(data: Path, seconds: float) -> DocgenError:
                            "确实需要更长时间时，调大 build_many(timeout=…)")
 
 
-def build_staged(index: int, data: Path, staging: Path, options: BuildOptions) -> Staged:
+def build_staged(index: int, data: Path, staging: Path, options: BuildOptions,
+                 name: str | None = None) -> Staged:
     """Build one data file into ``staging/<index>/``; never raises for a bad file.
 
     In the main thread of its process the build runs under a wall-clock
@@ -219,11 +220,15 @@ def build_staged(index: int, data: Path, staging: Path, options: BuildOptions) -
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     outputs = [p for p in (result.docx, result.pdf) if p is not None]
+    if name is not None:  # an output name chosen by the caller (docgen.rows: a column's value)
+        from docgen.safety import output_path  # noqa: PLC0415
+
+        outputs = [p.rename(output_path(p.parent, name, p.suffix)) for p in outputs]
     return Staged(index, data, outputs=outputs, warnings=list(result.warnings),
                   seconds=time.perf_counter() - started, pages=result.pages)
 
 
-def _build_task(args: tuple[int, Path, Path, BuildOptions]) -> Staged:
+def _build_task(args: tuple) -> Staged:
     return build_staged(*args)
 
 
@@ -464,7 +469,8 @@ def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
                template: str | Path | None = None, out_dir: str | Path = Path("output"),
                pdf: bool = True, pdf_engine: str = "reportlab", force: bool = False,
                strict: bool = False, draft: bool = False, timeout: float | None = None,
-               on_done: Callable[[BatchItem, int, int], None] | None = None) -> list[BatchItem]:
+               on_done: Callable[[BatchItem, int, int], None] | None = None,
+               names: Sequence[str] | None = None) -> list[BatchItem]:
     """Build every data file in ``paths`` (files or folders); one :class:`BatchItem` each, in order.
 
     Options are those of :func:`docgen.build.build`.  ``jobs`` is the number
@@ -474,7 +480,8 @@ def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
     then called in this process with its final item.  A file whose output
     name an earlier-finished file of the batch already wrote is refused.
     ``timeout`` is each document's budget in seconds (default
-    :data:`docgen.limits.DOCUMENT_SECONDS`).  Raises :class:`DataError` only
+    :data:`docgen.limits.DOCUMENT_SECONDS`).  ``names``, one per file, replace the
+    title as each document's output name (:mod:`docgen.rows`).  Raises :class:`DataError` only
     when ``paths`` names no data file at all, or is a bare string.
     """
     if isinstance(paths, str | bytes | Path):
@@ -497,7 +504,7 @@ def build_many(paths: Iterable[str | Path], *, jobs: int | None = None,
 
     with tempfile.TemporaryDirectory(prefix="docgen-batch-", ignore_cleanup_errors=True) as tmp:
         staging = Path(tmp)
-        tasks = [(i, f, staging, options) for i, f in enumerate(files)]
+        tasks = [(i, f, staging, options, names[i] if names else None) for i, f in enumerate(files)]
         if jobs == 1 or len(files) == 1:
             warm_up(pdf)
             for i, task in enumerate(tasks):

@@ -41,6 +41,7 @@ TOP_KEYS = {
     "figures": "数字",
     "checks": "一致性检查",
     "body": "正文",
+    "rows": "逐行生成用的表格（docgen build --rows，见 docs/import.md）",
 }
 REQUIRED_TOP = ("meta", "body")
 

@@ -43,6 +43,10 @@ def add_parser(sub) -> None:
     p.add_argument("--strict", action="store_true", help="把警告当作错误")
     p.add_argument("--draft", action="store_true",
                    help="草稿：允许 docgen new 草稿中的占位文字（××××、附件名称等），只给出警告")
+    p.add_argument("--rows", metavar="表格.xlsx",
+                   help="按表格逐行生成：每行一份公文，列名对应 figures 中的数字或 meta 字段（见 docs/import.md）")
+    p.add_argument("--name-column", metavar="列名", help="--rows：用这一列的值给每份公文的文件命名（默认第一列）")
+    p.add_argument("--sheet", metavar="工作表", help="--rows：读取的工作表（默认第一个）")
     p.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                    help=f"同时生成的进程数（默认为本机可用的处理器核数，本机为 {default_jobs()}）")
     p.set_defaults(run=run)
@@ -217,17 +221,29 @@ def run_single(path: Path, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from docgen.rows import rows_spec  # noqa: PLC0415
+
     files = data_files(args.data)
-    if len(files) == 1:
+    rows = rows_spec(files, getattr(args, "rows", None), getattr(args, "sheet", None),
+                     getattr(args, "name_column", None))
+    if len(files) == 1 and rows is None:
         return run_single(files[0], args)
-    jobs = min(args.jobs or default_jobs(), len(files))
+    jobs = min(args.jobs or default_jobs(), len(files)) if rows is None else (args.jobs or default_jobs())
     reporter = RichReporter() if sys.stdout.isatty() else PlainReporter()
     started = time.perf_counter()
-    reporter.start(len(files), jobs)
+    options = dict(template=args.template, out_dir=Path(args.out), pdf=not args.no_pdf,
+                   pdf_engine=args.pdf_engine, force=args.force, strict=args.strict, draft=args.draft,
+                   on_done=reporter.done)
+    if rows is None:
+        reporter.start(len(files), jobs)
     try:
-        items = build_many(files, jobs=jobs, template=args.template, out_dir=Path(args.out),
-                           pdf=not args.no_pdf, pdf_engine=args.pdf_engine, force=args.force,
-                           strict=args.strict, draft=args.draft, on_done=reporter.done)
+        if rows is not None:  # one document per row of a table (docgen.rows)
+            from docgen.rows import build_rows  # noqa: PLC0415
+
+            items = build_rows(files[0], rows, jobs=jobs, on_start=lambda n: reporter.start(n, jobs),
+                               **options)
+        else:
+            items = build_many(files, jobs=jobs, **options)
     finally:
         reporter.stop()
     reporter.table(items, time.perf_counter() - started, jobs)
