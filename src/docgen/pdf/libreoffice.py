@@ -9,12 +9,24 @@ names) to the families :mod:`docgen.pdf.fonts` resolves, so both engines draw
 with the same fonts.  LibreOffice converts a corrected copy of the .docx
 (:func:`write_lo_copy`: it reads ``w:overflowPunct`` inverted).  Failures are :class:`~docgen.errors.RenderError` in
 Chinese.
+
+Hardening (see docs/security.md): the copy LibreOffice converts has every
+external relationship removed except hyperlinks (linked pictures, attached
+templates, linked OLE objects, frames, external data), and a document whose
+fields would fetch content (``INCLUDEPICTURE``, ``INCLUDETEXT``, ``LINK``,
+``DDE``, ``DDEAUTO``, ``IMPORT``) is refused.  LibreOffice then runs in a
+new, empty network namespace (``unshare -n``: no interface but a down
+loopback) when the system allows it; otherwise with proxy variables
+removed, which does not stop a direct connection — the refusal and the
+stripping above are then the only defence.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +38,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from ..errors import Location, RenderError
+from ..errors import Location, RenderError, UnsafeInputError
 from ..safety import check_docx_archive, parse_xml
 from .fonts import FontRegistry, cache_dir, get_registry, official_aliases
 
@@ -111,6 +123,38 @@ def fontconfig_xml(aliases: dict[str, str], font_dirs: Iterable[Path], cache: Pa
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_FETCHING_FIELDS = re.compile(rb"\b(INCLUDEPICTURE|INCLUDETEXT|LINK|DDEAUTO|DDE|IMPORT)\b")
+
+
+def _strip_external(data: bytes, where: str) -> bytes:
+    """A .rels part without its external relationships (hyperlinks kept: LibreOffice never fetches them)."""
+    root = parse_xml(data, where=where)
+    removed = False
+    for rel in list(root.iter(_REL)):
+        if (rel.get("TargetMode") or "").lower() == "external" and rel.get("Type") != _HYPERLINK:
+            rel.getparent().remove(rel)
+            removed = True
+    if not removed:
+        return data
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _refuse_fetching_fields(data: bytes, where: str, docx: Path) -> None:
+    """Refuse a part whose field codes would make LibreOffice load content from elsewhere."""
+    if b"instrText" not in data and b"fldSimple" not in data:
+        return
+    root = parse_xml(data, where=where)
+    codes = [el.text or "" for el in root.iter(f"{{{_W}}}instrText")]
+    codes += [el.get(f"{{{_W}}}instr") or "" for el in root.iter(f"{{{_W}}}fldSimple")]
+    for code in codes:
+        match = _FETCHING_FIELDS.search(code.upper().encode("utf-8", "replace"))
+        if match:
+            raise UnsafeInputError(
+                f"文档中有 {match[1].decode()} 域，会让 LibreOffice 从别处读取内容，已拒绝转换",
+                location=Location(file=str(docx), path=where.rsplit(":", 1)[-1]),
+                fix="在 Word/WPS 中选中该域，按 Ctrl+Shift+F9 转为普通内容后另存；或改用内置排版（不加 --pdf-engine libreoffice）")
 _FLIP = {"0": "1", "false": "1", "off": "1", "1": "0", "true": "0", "on": "0"}
 
 
@@ -128,7 +172,8 @@ def _flip_overflow_punct(data: bytes, where: str) -> bytes:
 
 
 def write_lo_copy(docx: Path, target: Path) -> None:
-    """Copy *docx* for LibreOffice, correcting what LibreOffice reads wrongly.
+    """Copy *docx* for LibreOffice: external links removed, fetching fields refused, and
+    what LibreOffice reads wrongly corrected.
 
     LibreOffice (7.4 and later, writerfilter ``DomainMapper``) imports
     ``w:overflowPunct`` inverted: ``ParaIsHangingPunctuation = (val == 0)``,
@@ -142,9 +187,42 @@ def write_lo_copy(docx: Path, target: Path) -> None:
     with zipfile.ZipFile(docx) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename.endswith(".xml") and b"overflowPunct" in data:
-                data = _flip_overflow_punct(data, f"{docx}:{info.filename}")
+            where = f"{docx}:{info.filename}"
+            if info.filename.lower().endswith(".rels") and b"xternal" in data:
+                data = _strip_external(data, where)
+            elif info.filename.lower().endswith(".xml"):
+                _refuse_fetching_fields(data, where, docx)
+                if b"overflowPunct" in data:
+                    data = _flip_overflow_punct(data, where)
             dst.writestr(info, data)
+
+
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy")
+
+
+@functools.lru_cache(maxsize=1)
+def network_isolation() -> tuple[str, ...]:
+    """The command prefix that runs a program without network (``unshare -n``), or () if unavailable."""
+    unshare = shutil.which("unshare")
+    if unshare is None or os.environ.get("DOCGEN_LO_NETWORK") == "1":
+        return ()
+    for prefix in ((unshare, "-n"), (unshare, "-rn")):
+        try:
+            done = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return prefix
+    return ()
+
+
+def _scrubbed_env(tmp: Path, fc_file: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k.lower() not in _PROXY_VARIABLES and not k.upper().startswith(("DOCGEN_COMMIT",))}
+    env.update(FONTCONFIG_FILE=str(fc_file), SAL_USE_VCLPLUGIN="svp", HOME=str(tmp))
+    # no proxy: without a network namespace LibreOffice could still connect directly
+    env.update(http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9", no_proxy="")
+    return env
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -184,10 +262,9 @@ def convert(docx: Path, *, timeout: float = 120, registry: FontRegistry | None =
         fc_cache.mkdir(parents=True, exist_ok=True)
         fc_file = tmp / "fonts.conf"
         fc_file.write_text(fontconfig_xml(aliases, _font_dirs(reg), fc_cache), encoding="utf-8")
-        env = dict(os.environ, FONTCONFIG_FILE=str(fc_file), SAL_USE_VCLPLUGIN="svp",
-                   HOME=str(tmp))
+        env = _scrubbed_env(tmp, fc_file)
         cmd = [
-            str(soffice), f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+            *network_isolation(), str(soffice), f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
             "--headless", "--norestore", "--nolockcheck", "--nodefault",
             "--convert-to", PDF_EXPORT_FILTER, "--outdir", str(tmp / "out"), str(source),
         ]
