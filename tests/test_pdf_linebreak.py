@@ -94,3 +94,32 @@ def test_justify_gap_fills_the_line_exactly():
     gap = justify_gap(at, line, 40)
     assert gap == pytest.approx(5.0)  # two gaps share the 10 points of slack
     assert line.width + gap * 2 == pytest.approx(40)
+
+
+@pytest.mark.parametrize("text,width,expected", [
+    # a number keeps its unit, % or 号
+    ("一二三四28号", 55, ["一二三四", "28号"]),
+    ("一二三四五5.1％", 60, ["一二三四五", "5.1％"]),
+    ("一二三四12件", 55, ["一二三四", "12件"]),
+    # a range is not split, nor does its dash start a line
+    ("一二三2021—2025年", 70, ["一二三", "2021—2025年"]),
+    ("一二三四五—六", 50, ["一二三四", "五—六"]),
+    ("一二三四五～六", 50, ["一二三四", "五～六"]),
+    # a document number stays whole
+    ("一二〔2019〕28号", 60, ["一二", "〔2019〕28号"]),
+    ("一二三四〔2019〕28号", 80, ["一二三四", "〔2019〕28号"]),
+    # 间隔号 never starts a line
+    ("一二三四·五", 40, ["一二三", "四·五"]),
+    # 破折号 and 省略号 are never split, and may start a line
+    ("一二三四——五", 50, ["一二三四", "——五"]),
+    ("一二三四……五", 50, ["一二三四", "……五"]),
+])
+def test_more_kinsoku(text, width, expected):
+    assert lines_of(text, width) == expected
+
+
+def test_short_last_line():
+    from docgen.pdf.linebreak import short_last_line
+
+    assert short_last_line("平。") and short_last_line("平")
+    assert not short_last_line("平安。") and not short_last_line("")

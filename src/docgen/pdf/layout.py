@@ -35,6 +35,7 @@ from docgen.pdf.docx_reader import (
     Table,
 )
 from docgen.pdf.frames import Frame, ImageFrame, LineInfo, Page, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.linebreak import short_last_line
 from docgen.pdf.metrics import FontBook
 from docgen.pdf.styles import Border, ParaProps
 from docgen.roles import role_of_style_name
@@ -436,6 +437,8 @@ class _Paginator:
                     fit -= 1
                 if k == 0 and fit == 1 and n > 1:
                     fit = 0
+            if brk and fit > 0 and n - k - fit == 1 and short_last_line(lines[n - 1].text):
+                fit -= 1  # 禁则: a last line of one or two characters (平。) never opens a page alone
             if fit == 0 and self.at_top(sect) and not self.page.lines:
                 fit = 1  # a line taller than the page: place it anyway
             if fit == 0:

@@ -12,6 +12,13 @@ Rules (GB/T 15834 and the usual 禁则):
 * a violation is repaired by pulling the previous atom(s) down to the next
   line, never by letting a glyph hang outside the text block;
 * Latin words and numbers (``2022``, ``96.5%``, ``PDF/A``) stay together;
+* a connecting dash (— ～ –) or 间隔号 (· ・) never starts a line; 破折号 ——
+  and 省略号 …… are one unbreakable atom;
+* a number stays with its unit, % or 号 (``28号``, ``5.1％``, ``12件``);
+  a range stays whole (``2021—2025``, ``3～5``), and so does a document
+  number (``〔2019〕28号``: no break after ``〔`` or ``〕`` or before ``〕``);
+* :func:`short_last_line` tells the page layout which last lines (one or two
+  characters, ``平。``) must not begin a page alone;
 * spaces at a line end take no room;
 * justified lines get their slack spread evenly over the gaps between atoms
   (so CJK lines fill the block exactly, and a Latin word is never spread).
@@ -31,6 +38,12 @@ NO_LINE_START = frozenset(
     "〃々〆ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
     "\u00b7\u2027"
 )
+# Connecting dashes: one alone (not the doubled 破折号) must not start a line.
+CONNECTING_DASHES = frozenset("—–～~")
+# What follows a number as its unit: never separated from the number before it.
+UNITS = frozenset(
+    "%％‰℃°号件个次人名家项元万亿千百倍岁天年月日时分秒米克吨亩户所起条篇期届批例宗座台辆处"
+    "平公里套部场支册本页份级类种位户栋间")
 # Characters that must not end a line (opening punctuation, currency signs).
 NO_LINE_END = frozenset("（《「『【〔〖〈“‘｛［([{$￥¥£")
 # Marks written doubled that must never be split across two lines.
@@ -169,9 +182,40 @@ def break_lines(
     return lines
 
 
+def _ends_digit(text: str) -> bool:
+    return bool(text) and text[-1].isdigit() and text[-1].isascii()
+
+
+def _starts_digit(text: str) -> bool:
+    return bool(text) and text[0].isdigit() and text[0].isascii()
+
+
+def glued(before: str, after: str, before2: str = "") -> bool:
+    """True if no line may break between the atoms ``before`` and ``after``.
+
+    ``before2`` is the atom before ``before`` (for ranges: 2021 — 2025).
+    """
+    if not before or not after:
+        return False
+    if after[0] in NO_LINE_START or after[0] in "·・" or (after in CONNECTING_DASHES):
+        return True                       # closing marks, 间隔号, a lone connecting dash
+    if before[-1] in NO_LINE_END:
+        return True                       # opening marks
+    if _ends_digit(before) and after[0] in UNITS:
+        return True                       # 28|号, 5.1|％, 12|件
+    if before in CONNECTING_DASHES and _starts_digit(after) and _ends_digit(before2):
+        return True                       # 2021—|2025
+    return before[-1] == "〕" and _starts_digit(after)   # 〔2019〕|28号
+
+
 def _illegal(atoms: Sequence[AtomLike], k: int) -> bool:
-    """Breaking before atom ``k`` would put closing punctuation first or opening last."""
-    return no_start(atoms[k].text) or no_end(atoms[k - 1].text)
+    """Breaking before atom ``k`` would break one of the rules above."""
+    return glued(atoms[k - 1].text, atoms[k].text, atoms[k - 2].text if k >= 2 else "")
+
+
+def short_last_line(text: str) -> bool:
+    """A paragraph's last line so short (one or two characters) it must not open a page alone."""
+    return 0 < len(text.strip()) <= 2
 
 
 def _content_width(atoms: Sequence[AtomLike], start: int, end: int,
