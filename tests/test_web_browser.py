@@ -1,0 +1,162 @@
+"""``docgen serve`` end to end in a real browser: Debian's chromium driven by Selenium.
+
+Starts the real server (``python -m docgen serve``) on a copy of the seed,
+then, as a clerk would: changes a figure and waits for the preview image to
+change, saves, downloads the PDF and finds the new figure in its text
+(pdftotext), and uploads a broken template to see the Chinese message.
+Skipped only when chromium or its driver is not installed (CI installs both:
+``scripts/setup.sh --test``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "2022-如东县法治政府建设情况报告.yaml"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+pytestmark = pytest.mark.skipif(not (CHROMIUM and DRIVER),
+                                reason="chromium and chromium-driver are not installed")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1600,1000"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "data" / SEED, data / SEED)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "docgen", "serve", "--data", str(data), "--out", str(tmp_path / "out"),
+         "--port", str(port), "--no-browser"],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env={**os.environ, "DISPLAY": ""})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/static/app.js", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError(process.stdout.read().decode("utf-8", "replace")) from None
+            time.sleep(0.2)
+    try:
+        yield url, data, tmp_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="docgen-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    with contextlib.suppress(Exception):
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(downloads)})
+    try:
+        yield driver, downloads
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _broken_template() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(ROOT / "templates" / "report.docx") as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            content = zin.read(item)
+            if item.filename == "word/document.xml":
+                content = content.replace(b"{{", b"{{ {{", 1)
+            zout.writestr(item, content)
+    return out.getvalue()
+
+
+def test_clerk_edits_previews_downloads_and_uploads_a_template(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, data, _ = server
+    driver, downloads = browser
+    wait = WebDriverWait(driver, 60, poll_frequency=0.1)
+
+    driver.get(url + "/")
+    assert "2022年如东县法治政府建设情况报告" in driver.find_element(By.TAG_NAME, "body").text
+    driver.find_element(By.LINK_TEXT, "2022年如东县法治政府建设情况报告").click()
+
+    def first_page(d):
+        images = d.find_elements(By.CSS_SELECTOR, "#preview img.page")
+        return images[0].get_attribute("src") if images else None
+
+    before = wait.until(first_page)
+    field = driver.find_element(By.CSS_SELECTOR, 'input[name="v[\\"figures\\", \\"告知承诺办件\\"]"]')
+    field.clear()
+    field.send_keys("31416")
+    after = wait.until(lambda d: (src := first_page(d)) and src != before and src)
+    assert after != before
+    # the new image really is a picture of a page
+    png = urllib.request.urlopen(after).read() if after.startswith("http") else b""
+    assert png.startswith(b"\x89PNG")
+
+    driver.find_element(By.ID, "save").click()
+    wait.until(lambda d: "已保存" in d.find_element(By.TAG_NAME, "body").text)
+    assert "告知承诺办件: 31416" in (data / SEED).read_text(encoding="utf-8")
+
+    driver.find_element(By.ID, "download-pdf").click()
+    pdf = wait.until(lambda d: next((p for p in downloads.glob("*.pdf")), None))
+    wait.until(lambda d: not list(downloads.glob("*.crdownload")))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "31416" in text
+
+    driver.get(url + "/templates")
+    broken = tmp_path / "坏模板.docx"
+    broken.write_bytes(_broken_template())
+    driver.find_element(By.ID, "template-file").send_keys(str(broken))
+    driver.find_element(By.ID, "template-submit").click()
+    message = wait.until(lambda d: d.find_element(By.ID, "template-result")).text
+    assert "模板未通过检查" in message
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert "修改方法" in body
