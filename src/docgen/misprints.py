@@ -235,6 +235,7 @@ def _placeholders(source, data: Mapping[str, Any],
     errors: list[DataError] = []
     warnings: list[DocgenWarning] = []
     left: list[str] = []
+    names: list[tuple[str, Location]] = []
     for path, text in _strings(data, ()):
         if path[:1] in (("template",), ("previous",), ("numbering",)) or path[:2] == ("meta", "seal"):
             continue
@@ -253,10 +254,12 @@ def _placeholders(source, data: Mapping[str, Any],
                     fix="把占位文字改成实际内容；确实只想先看草稿效果时，生成时加 --draft。"))
         named = _ANONYMOUS.search(text)
         if named and where is None:
-            warnings.append(DocgenWarning(
-                f"“{named.group(0)}”像是草稿或示例中的占位姓名。",
-                source.locate_in_scalar(path, named.start()),
-                "写上实际姓名；公开发布时确需隐去姓名的，可以忽略这条提示"))
+            names.append((named.group(0), source.locate_in_scalar(path, named.start())))
+    if names:
+        shown = "".join(dict.fromkeys(f"“{n}”" for n, _ in names[:6]))
+        warnings.append(DocgenWarning(
+            f"{shown}{'等' if len(names) > 6 else ''} {len(names)} 处像是草稿或示例中的占位姓名。",
+            names[0][1], "写上实际姓名；公开发布时确需隐去姓名的，可以忽略这条提示"))
     if left:
         warnings.append(DocgenWarning(
             f"草稿（--draft）：还有 {len(left)} 处占位文字没有改，正式生成前请改完。",
