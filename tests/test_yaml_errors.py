@@ -3,6 +3,7 @@ made, empty values said to be empty, and the command line's own messages in Chin
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,11 +103,12 @@ def test_help_is_chinese_throughout(capsys):
         out = capsys.readouterr().out
         assert "用法：" in out, command
         assert not any(word in out for word in english), (command, out)
+        assert not re.search(r"--\w[\w-]* [A-Z]{2,}", out), (command, out)   # no --out OUT
 
 
 @pytest.mark.parametrize("argv,message", [
     (["biuld"], "无效的选择：'biuld'"),
-    (["build"], "缺少以下参数"),
+    (["build"], "缺少以下参数：数据文件"),
     (["build", "x.yaml", "--jobs"], "后面要写一个值"),
     (["build", "x.yaml", "--pdf-engine", "word"], "无效的选择"),
     (["check", "a.yaml", "--bogus"], "无法识别的参数：--bogus"),

@@ -67,8 +67,30 @@ def chinese_argparse() -> Iterator[None]:
         argparse._ = saved  # type: ignore[attr-defined]
 
 
+#: Chinese placeholders for options that name no metavar of their own (``--out OUT`` → ``--out 目录``).
+_METAVARS = {"template": "模板", "out": "目录", "output": "文件", "file": "文件", "data": "数据文件",
+             "source": "文件", "rows": "表格", "jobs": "N", "xlsx": "文件", "engine": "引擎"}
+
+
+class _ChineseFormatter(argparse.HelpFormatter):
+    def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
+        return _METAVARS.get(action.dest, "值")
+
+    def _get_default_metavar_for_positional(self, action: argparse.Action) -> str:
+        return _METAVARS.get(action.dest, action.dest)
+
+
 class _ChineseParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _ChineseFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+        import re  # noqa: PLC0415 - only on an error
+
+        names = {**_METAVARS, "old": "上年文件", "new": "本年文件"}   # positional names in Chinese
+        message = re.sub(r"(?<![\w-])(data|source|file|old|new)(?![\w-])",
+                         lambda m: names[m.group(1)], message)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：参数错误：{message}\n  运行 {self.prog} --help 查看用法。\n")
 
