@@ -20,7 +20,7 @@ The PDF/A validator runs only with ``validate=True``.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,6 +104,8 @@ def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> P
     from docgen.pdf.pdfa import make_pdfa
 
     meta = _metadata(metadata, laid_out.doc.title, Path(laid_out.doc.source))
+    if laid_out.doc.languages and not getattr(meta, "languages", True):
+        meta = replace(meta, languages=laid_out.doc.languages)  # dc:language from w:lang
     raw = draw_pages(laid_out.pages, title=meta.title, author=getattr(meta, "issuer", ""))
     data = make_pdfa(raw, meta, validate=validate)
     return PdfResult(data, laid_out.warnings, len(laid_out.pages))

@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from docgen.errors import DocgenWarning, Location, TemplateError, UnsafeInputError
+from docgen.pdf.linebreak import is_cjk
 from docgen.pdf.styles import (
     Border,
     ParaProps,
@@ -208,6 +209,7 @@ class DocxDocument:
     title: str | None = None
     source: str = ""
     warnings: list[DocgenWarning] = field(default_factory=list)
+    languages: tuple[str, ...] = ()  # w:lang of the text, most characters first (dc:language)
 
 
 # ---------------------------------------------------------------- XML + zip
@@ -379,6 +381,7 @@ class _Reader:
                                           lambda b: pkg.parse(b, "styles.xml"))
         self.n_para = 0
         self.n_table = 0
+        self.lang_chars: dict[str, int] = {}
         self._style_warned: set[str] = set()
 
     # -- document ---------------------------------------------------------
@@ -427,7 +430,7 @@ class _Reader:
         if blocks or not sections:
             sections.append(self._section(None, blocks))
         return DocxDocument(sections, even_odd, default_tab, self._title(),
-                            str(self.pkg.path), self.warn.result())
+                            str(self.pkg.path), self.warn.result(), self.languages())
 
     def _title(self) -> str | None:
         core = self.pkg.xml("docProps/core.xml")
@@ -462,9 +465,10 @@ class _Reader:
         where = "节属性（w:sectPr）"
         pg = sect.find(w("pgSz"))
         if pg is not None:
-            width = _points(wattr(pg, "w"), s.page_w)
-            height = _points(wattr(pg, "h"), s.page_h)
-            if not (MIN_PAGE <= width <= MAX_PAGE and MIN_PAGE <= height <= MAX_PAGE):
+            width = _measure(wattr(pg, "w")) if wattr(pg, "w") is not None else s.page_w
+            height = _measure(wattr(pg, "h")) if wattr(pg, "h") is not None else s.page_h
+            if (width is None or height is None
+                    or not (MIN_PAGE <= width <= MAX_PAGE and MIN_PAGE <= height <= MAX_PAGE)):
                 self.warn.add(f"页面尺寸异常（{wattr(pg, 'w')} × {wattr(pg, 'h')} 缇），按 A4 排版",
                               where, "在 Word“布局—纸张大小”中选择 A4 后保存。")
             else:
@@ -664,6 +668,7 @@ class _Reader:
                     elif _RTL.search(text):
                         self.warn.add("从右向左书写的文字（阿拉伯文、希伯来文等）未支持，"
                                       "PDF 中按从左向右逐字排列、字母不连写", where, _UNSUPPORTED_FIX)
+                    self._count_language(text, rp)
                     items.append(Text(text, rp))
             elif tag in ("tab", "ptab"):
                 items.append(Tab(rp))
@@ -707,6 +712,27 @@ class _Reader:
             else:
                 self.warn.add(f"不支持的文字内容 w:{tag}，已跳过", where, _UNSUPPORTED_FIX)
 
+    def _count_language(self, text: str, rp: RunProps) -> None:
+        """Count the text's letters under the language w:lang gives their script."""
+        counts = self.lang_chars
+        for ch in text:
+            if is_cjk(ch):
+                lang = rp.lang_east_asia
+            elif not ch.isalpha():
+                continue
+            elif _RTL.match(ch):
+                lang = rp.lang_bidi
+            else:
+                lang = rp.lang
+            if lang and lang.lower() != "x-none":
+                counts[lang] = counts.get(lang, 0) + 1
+
+    def languages(self) -> tuple[str, ...]:
+        """Languages of at least 5 % of the letters (or the most used one), most first."""
+        total = sum(self.lang_chars.values())
+        ranked = sorted(self.lang_chars.items(), key=lambda kv: (-kv[1], kv[0]))
+        return tuple(lang for i, (lang, n) in enumerate(ranked) if i == 0 or n >= 0.05 * total)
+
     def _field_start(self, f: dict[str, Any], items: list[Inline], where: str) -> None:
         code = f["instr"].strip().split()
         name = code[0].upper() if code else ""
@@ -726,8 +752,8 @@ class _Reader:
         if holder is None:
             return
         extent = holder.find(f"{{{WP}}}extent")
-        cx = _points(extent.get("cx"), 0.0) * 20 / EMU_PER_PT if extent is not None else 0.0
-        cy = _points(extent.get("cy"), 0.0) * 20 / EMU_PER_PT if extent is not None else 0.0
+        cx = _emu(extent.get("cx")) if extent is not None else 0.0
+        cy = _emu(extent.get("cy")) if extent is not None else 0.0
         if cx < 0 or cy < 0 or max(cx, cy) > MAX_PAGE:
             scale = MAX_PAGE / max(abs(cx), abs(cy), 1e-9)
             cx, cy = abs(cx) * scale, abs(cy) * scale
@@ -839,21 +865,36 @@ _UNITS = {"": 1 / 20, "pt": 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "
           "pi": 12.0}
 
 
-def _points(value: str | None, default: float) -> float:
+def _measure(value: str | None) -> float | None:
     """A twips measure (or an ISO Strict one with a unit: 2.5cm, 1in, 12pt) in points.
 
-    Unreadable, infinite or NaN values give ``default``.
+    None when absent, unreadable, infinite, NaN or beyond a million points.
     """
     if value is None:
-        return default
+        return None
     m = re.fullmatch(r"\s*([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)\s*(pt|in|cm|mm|pc|pi)?\s*", value)
     if not m:
-        return default
+        return None
     try:
         v = float(m.group(1)) * _UNITS[m.group(2) or ""]
     except ValueError:
-        return default
-    return v if math.isfinite(v) and abs(v) < 1e6 else default
+        return None
+    return v if math.isfinite(v) and abs(v) < 1e6 else None
+
+
+def _emu(value: str | None) -> float:
+    """An EMU length in points (0 when unreadable; any finite size, clamped by the caller)."""
+    try:
+        v = float(value or 0) / EMU_PER_PT
+    except ValueError:
+        return 0.0
+    return v if math.isfinite(v) else 0.0
+
+
+def _points(value: str | None, default: float) -> float:
+    """:func:`_measure`, or ``default`` when it gives None."""
+    v = _measure(value)
+    return default if v is None else v
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
@@ -907,7 +948,7 @@ def _position(pos: etree._Element | None, rel: str,
     off = pos.find(f"{{{WP}}}posOffset")
     al = pos.find(f"{{{WP}}}align")
     if off is not None and off.text:
-        return rel, None, _points(off.text, 0.0) * 20 / EMU_PER_PT
+        return rel, None, max(min(_emu(off.text), MAX_PAGE), -MAX_PAGE)
     if al is not None:
         return rel, (al.text or align).strip(), 0.0
     return rel, None, 0.0

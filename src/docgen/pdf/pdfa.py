@@ -56,6 +56,7 @@ class ArchiveMetadata:
     doc_number: str | None = None
     keywords: tuple[str, ...] = ()
     year: int | None = None
+    languages: tuple[str, ...] = ()  # the text's languages (w:lang); none known: zh-CN
 
 
 # --------------------------------------------------------------------------
@@ -347,7 +348,7 @@ def _write_metadata(pdf: Pdf, meta: ArchiveMetadata, moment: dt.datetime) -> Non
             xmp["dc:date"] = [day.isoformat()]
         if meta.year:
             xmp["dc:coverage"] = f"{meta.year}年度"
-        xmp["dc:language"] = ["zh-CN"]
+        xmp["dc:language"] = list(meta.languages) or ["zh-CN"]
         xmp["dc:format"] = "application/pdf"
         xmp["xmp:CreatorTool"] = CREATOR_TOOL
         xmp["pdf:Producer"] = PRODUCER

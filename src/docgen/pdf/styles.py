@@ -95,6 +95,9 @@ class RunProps:
     hidden: bool = False
     highlight: str | None = None
     scale: float = 100.0
+    lang: str = ""  # w:lang w:val (Latin text), w:eastAsia, w:bidi
+    lang_east_asia: str = ""
+    lang_bidi: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,11 @@ def parse_rpr(rpr: etree._Element | None, theme: dict[str, str],
             d["underline"] = (wattr(el, "val") or "single") != "none"
         elif tag == "vertAlign":
             d["vert_align"] = wattr(el, "val") or "baseline"
+        elif tag == "lang":
+            for attr, key in (("val", "lang"), ("eastAsia", "lang_east_asia"),
+                              ("bidi", "lang_bidi")):
+                if wattr(el, attr):
+                    d[key] = wattr(el, attr)
         elif tag == "highlight":
             val = wattr(el, "val")
             d["highlight"] = None if val in (None, "none") else val
@@ -322,6 +330,9 @@ def _run_from(d: dict[str, Any]) -> RunProps:
         hidden=d.get("hidden", False),
         highlight=d.get("highlight"),
         scale=d.get("scale", 100.0),
+        lang=d.get("lang", ""),
+        lang_east_asia=d.get("lang_east_asia", ""),
+        lang_bidi=d.get("lang_bidi", ""),
     )
 
 
