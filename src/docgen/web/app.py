@@ -510,48 +510,60 @@ def _sample_document(web: Web, template_name: str):
     return best or (None, None)
 
 
+def _role_lines(path: Path) -> list[tuple[str, str]] | None:
+    """``docgen.template_check``'s findings as report lines; None when that module is absent."""
+    try:
+        from docgen.template_check import check_template as role_check  # noqa: PLC0415
+    except ImportError:
+        return None
+    try:
+        result = role_check(path)
+    except DocgenError as exc:
+        return [("error", exc.describe())]
+    lines = []
+    for finding in result.findings:
+        where = f"{finding.where}：" if finding.where else ""
+        text = f"[{finding.topic}] {where}{finding.message}"
+        if finding.fix:
+            text += f"\n  修改方法：{finding.fix}"
+        lines.append((finding.level if finding.level in ("ok", "warning", "error") else "warning", text))
+    return lines
+
+
 def check_template(web: Web, path: Path, template_name: str) -> list[tuple[str, str]]:
     """The template check report: (level, message) lines, in Chinese.
 
-    Uses ``docgen.template_check`` when it is there; else the checks every build
-    makes (file safety, balanced tags) and a trial render with a data file of
-    the folder.
+    The file is first checked as every untrusted .docx is (``safety.check_docx``);
+    then ``docgen.template_check`` reports roles, placeholders, page and fonts
+    (where that module is installed; else the tag check every build makes);
+    last, a trial render with a data file of the folder.
     """
-    report: list[tuple[str, str]] = []
-    try:
-        from docgen import template_check  # noqa: PLC0415
-    except ImportError:
-        template_check = None
-    if template_check is not None and hasattr(template_check, "check_template"):
-        try:
-            result = template_check.check_template(path)
-            for item in getattr(result, "problems", None) or getattr(result, "items", None) or []:
-                level = getattr(item, "level", "warning")
-                text = item.describe() if hasattr(item, "describe") else str(item)
-                report.append(("error" if level == "error" else "warning", text))
-        except DocgenError as exc:
-            return [("error", exc.describe())]
-        except Exception as exc:  # noqa: BLE001 - a helper module's problem must not break the page
-            report.append(("warning", f"模板角色检查未能完成（{type(exc).__name__}）。"))
     from docgen.build import render  # noqa: PLC0415
     from docgen.render_docx import check_tags_balanced  # noqa: PLC0415
     from docgen.safety import check_docx  # noqa: PLC0415
 
     try:
         check_docx(path)
-        check_tags_balanced(path)
     except DocgenError as exc:
-        return [*report, ("error", exc.describe())]
-    document, sample = _sample_document(web, template_name)
-    if document is not None:
+        return [("error", exc.describe())]
+    report = _role_lines(path)
+    if report is None:
+        report = []
         try:
-            render(document, path)
-            report.append(("ok", f"用数据文件 {sample} 试生成成功。"))
+            check_tags_balanced(path)
         except DocgenError as exc:
-            report.append(("error", f"用数据文件 {sample} 试生成失败：{exc.describe()}"))
+            return [("error", exc.describe())]
+    if not any(level == "error" for level, _ in report):
+        document, sample = _sample_document(web, template_name)
+        if document is not None:
+            try:
+                render(document, path)
+                report.append(("ok", f"用数据文件 {sample} 试生成成功。"))
+            except DocgenError as exc:
+                report.append(("error", f"用数据文件 {sample} 试生成失败：{exc.describe()}"))
     if not any(level == "error" for level, _ in report):
         report.insert(0, ("ok", "模板可以使用。"))
-    return report
+    return [(level, text.replace(str(path), path.name)) for level, text in report]
 
 
 @handled
