@@ -198,6 +198,10 @@ def read_picture(name: str, base: Path, *, field: str, label: str = "图片",
             image.load()
     except (UnsafeInputError, DataError):
         raise
+    except Image.DecompressionBombError as exc:
+        raise UnsafeInputError(f"{label} “{name}” 尺寸过大（超过 {limits.MAX_SEAL_PIXELS // 1_000_000} 百万像素）。",
+                               location=location,
+                               fix="用图片软件把印章图片缩小（约 1000×1000 像素即可）后另存为 PNG") from exc
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for damaged files
         raise DataError(f"{label} “{name}” 已损坏或不完整，无法读取（{type(exc).__name__}）。",
                         location=location, fix=fix) from exc
