@@ -24,7 +24,6 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +151,7 @@ def _figure_value(value: Any, template: Any, where: str) -> tuple[Any, str | Non
     text = got.text
     if re.fullmatch(r"-?\d+", text):
         return int(text), None
-    return (float(text) if Decimal(repr(float(text))) == Decimal(text) else text), None
+    return (float(text) if repr(float(text)) == text else text), None  # 5.50 keeps its zero
 
 
 def _meta_value(key: str, value: Any) -> Any:
