@@ -167,7 +167,10 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     # finished.typeset is the layout of the final .docx, drawn below
     finished = finish(docx_bytes, document, name=docx_target.name)
     warnings.extend(finished.warnings)
-    docx_bytes = stable_zip(finished.docx)  # same data and template, same bytes
+    from docgen.elements import kinsoku  # noqa: PLC0415
+
+    # Word's own 禁则 switch (what it can express), then same data and template, same bytes
+    docx_bytes = stable_zip(kinsoku.apply(finished.docx))
     from docgen.misprints import scan_docx  # noqa: PLC0415
 
     scan_docx(docx_bytes, str(data_path))  # no {{ or {% reaches the output
