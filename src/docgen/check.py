@@ -915,7 +915,7 @@ def format_report(report: Report) -> str:
     if report.warnings:
         out.write(f"生成时的警告（加 --strict 时视为错误）：共 {len(report.warnings)} 处\n")
         for warning in report.warnings:
-            out.write(f"[警告] {warning.describe()}\n")
+            out.write(f"{warning.describe()}\n")
         out.write("\n")
     out.write(format_findings(list(report.findings)))
     return out.getvalue()
