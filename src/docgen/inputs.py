@@ -61,6 +61,8 @@ def confine(name: str, base: Path, *, field: str, location: Location | None = No
            f"（如 {field}: 附件/文件名）；不要写绝对路径、“../”或指向别处的链接")
     if not text or "\x00" in text:
         raise DataError(f"{field} 后面的文件名是空的或含有无效字符。", location=where, fix=fix)
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in Path(text).parts) or len(text) > 1024:
+        raise DataError(f"{field} 后面的文件名过长。", location=where, fix=fix)
     candidate = Path(text).expanduser() if text.startswith("~") else Path(text)
     if candidate.is_absolute():
         raise UnsafeInputError(f"{field} 写的是绝对路径 “{text}”，数据文件只能引用其所在文件夹中的文件，已拒绝读取。",
@@ -68,7 +70,8 @@ def confine(name: str, base: Path, *, field: str, location: Location | None = No
     base_real = Path(base).resolve()
     try:
         real = (base_real / candidate).resolve()
-    except (OSError, RuntimeError) as exc:  # a symlink loop
+        real.exists()  # ENAMETOOLONG, ELOOP … show here, not in a later stat
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop
         raise UnsafeInputError(f"{field} 指向的 “{text}” 是循环链接，无法读取。", location=where,
                                fix=fix) from exc
     allowed = [base_real, *(Path(r).resolve() for r in roots)]
