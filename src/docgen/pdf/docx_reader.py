@@ -17,7 +17,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -381,6 +381,7 @@ class _Reader:
                                           lambda b: pkg.parse(b, "styles.xml"))
         self.n_para = 0
         self.n_table = 0
+        self._boxed: list[Paragraph] | None = None  # set while reading a header or footer paragraph
         self.lang_chars: dict[str, int] = {}
         self._style_warned: set[str] = set()
 
@@ -527,7 +528,10 @@ class _Reader:
                 t = etree.QName(el).localname
                 where = f"{label} {posixpath.basename(target)}"
                 if t == "p":
+                    self._boxed = []  # text boxes met in this paragraph (WPS page numbers)
                     part_blocks.append(self._paragraph(el, rels, where, count=False))
+                    part_blocks.extend(self._boxed)
+                    self._boxed = None
                 elif t == "tbl":
                     part_blocks.append(self._table(el, rels, where))
             (s.headers if tag == "headerReference" else s.footers)[kind] = part_blocks
@@ -561,8 +565,10 @@ class _Reader:
         if props.shading:
             self.warn.add("段落底纹（w:shd）未支持，已忽略", where, _UNSUPPORTED_FIX)
         items: list[Inline] = []
+        outer = getattr(self, "_fields", [])  # a text box's paragraph is read inside another
         self._fields: list[dict[str, Any]] = []
         self._inline(p, props, rels, where, items)
+        self._fields = outer
         return Paragraph(props, items, where)
 
     def _style_warnings(self, sid: str | None, kind: str, where: str) -> None:
@@ -694,8 +700,9 @@ class _Reader:
             elif tag == "drawing":
                 self._drawing(el, rp, rels, where, items)
             elif tag == "pict":
-                self.warn.add("旧式图形（VML，w:pict）未支持，已跳过", where,
-                              "在 Word 中把图形另存为图片后重新插入。")
+                if not self._text_box(el, _vml_left(el), None, rels, where):
+                    self.warn.add("旧式图形（VML，w:pict）未支持，已跳过", where,
+                                  "在 Word 中把图形另存为图片后重新插入。")
             elif tag == "object":
                 self.warn.add("嵌入对象（w:object）未支持，已跳过", where,
                               "把对象转为图片后重新插入。")
@@ -761,8 +768,12 @@ class _Reader:
                           "在 Word 中重新设置图片大小后保存。")
         blip = holder.find(f".//{{{A}}}blip")
         if blip is None:
-            self.warn.add("图形或文本框（非图片的 w:drawing）未支持，已跳过", where,
-                          "把图形或文本框转为图片后重新插入。")
+            anchor = _anchor(anchor_el) if holder is anchor_el else None
+            left = anchor.h_offset if anchor is not None and anchor.h_align is None else None
+            align = anchor.h_align if anchor is not None else None
+            if not self._text_box(holder, left, align, rels, where):
+                self.warn.add("图形或文本框（非图片的 w:drawing）未支持，已跳过", where,
+                              "把图形或文本框转为图片后重新插入。")
             return
         target = rels.get(blip.get(f"{{{R}}}embed") or "")
         data = self.pkg.read(target) if target else None
@@ -786,6 +797,33 @@ class _Reader:
                 self.warn.add(f"浮动图片的文字环绕方式 {anchor.wrap} 未支持，按“浮于文字上方”处理",
                               where, "在 Word 中把图片的环绕方式设为“浮于文字上方”或“衬于文字下方”。")
         items.append(Image(data, cx, cy, rp, anchor, posixpath.basename(target)))
+
+    def _text_box(self, shape: etree._Element, left: float | None, align: str | None,
+                  rels: dict[str, str], where: str) -> bool:
+        """A text box in a header or footer: its paragraphs join the part after this one.
+
+        WPS puts the page number of a 公文 in a footer text box.  The box's
+        horizontal offset becomes the paragraphs' left indent (or its alignment
+        their alignment); vertical position and size are approximated.
+        Returns False when this is not such a box (the caller warns).
+        """
+        boxed = getattr(self, "_boxed", None)
+        content = shape.find(f".//{w('txbxContent')}")
+        if boxed is None or content is None:
+            return False
+        for el in self._block_children(content):
+            if etree.QName(el).localname != "p":
+                continue
+            para = self._paragraph(el, rels, where, count=False)
+            if align in ("center", "right", "left"):
+                para.props = replace(para.props, align=align)
+            elif left is not None and left > 0:
+                para.props = replace(para.props, left=left, left_chars=None, first=0.0,
+                                     first_chars=None)
+            boxed.append(para)
+        self.warn.add("页眉/页脚中的文本框按普通段落排版（位置近似）", where,
+                      "如位置不对，把文本框中的内容（如页码）直接写在页眉/页脚段落中。")
+        return True
 
     # -- tables -----------------------------------------------------------
     def _table(self, tbl: etree._Element, rels: dict[str, str], area: str) -> Table:
@@ -925,6 +963,18 @@ def _field_format(code: list[str]) -> str:
     if "CHINESENUM" in text:
         return "chineseCounting"
     return "decimal"
+
+
+def _vml_left(pict: etree._Element) -> float | None:
+    """The ``margin-left`` of a VML shape's style, in points (None if absent)."""
+    for el in pict.iter():
+        m = re.search(r"margin-left:\s*([-0-9.]+)pt", el.get("style") or "")
+        if m:
+            try:
+                return float(m.group(1))
+            except ValueError:
+                return None
+    return None
 
 
 def _anchor(el: etree._Element) -> Anchor:
