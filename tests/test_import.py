@@ -210,3 +210,40 @@ def test_doc_without_libreoffice_says_so(tmp_path):
                          env={"PATH": str(empty), "HOME": str(tmp_path)})
     assert run.returncode == 1
     assert "LibreOffice" in run.stderr and "另存为 .docx" in run.stderr and "旧文件.doc" in run.stderr
+
+
+def test_heading_styles_without_numbers(tmp_path):
+    """Word's own 标题 1/2 styles (outline levels), no numbers typed: levels from the styles."""
+    d = docx.Document()
+    d.add_paragraph("关于加强安全生产工作的意见").alignment = 1
+    d.add_paragraph("为进一步加强安全生产工作，提出如下意见。")
+    d.add_paragraph("总体要求", style="Heading 1")
+    d.add_paragraph("坚持安全发展理念。")
+    d.add_paragraph("压实责任", style="Heading 2")
+    d.add_paragraph("各地要落实属地责任。")
+    d.add_paragraph("保障措施", style="Heading 1")
+    d.add_paragraph("加强督查考核。")
+    source = tmp_path / "样式标题.docx"
+    d.save(str(source))
+    imported = import_document(source)
+    assert [(i.kind, i.level) for i in imported.items] == [
+        ("paragraph", 0), ("heading", 1), ("paragraph", 0), ("heading", 2), ("paragraph", 0),
+        ("heading", 1), ("paragraph", 0)]
+    assert "按大纲级别/标题样式定为第 1 层" in imported.report.render()  # said to be a guess
+    lines = docx_lines(build(_write(imported, tmp_path / "样式.yaml"), out_dir=tmp_path / "o",
+                             pdf=False).docx)
+    assert "一、总体要求" in lines and "（一）压实责任" in lines and "二、保障措施" in lines
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_doc_through_libreoffice(tmp_path):
+    first = build(ROOT / "data" / "request-示例.yaml", out_dir=tmp_path / "1", pdf=False)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(first.docx)],
+                   check=True, capture_output=True, timeout=180)
+    source = next(tmp_path.glob("*.doc"))
+    imported = import_document(source)
+    assert imported.template == "request"
+    assert imported.meta["doc_number"] == "东政发〔2023〕8号" and imported.meta["signer"] == "张某某"
+    second = build(_write(imported, tmp_path / "旧版.yaml"), out_dir=tmp_path / "2", pdf=False)
+    assert docx_lines(second.docx) == docx_lines(first.docx)
