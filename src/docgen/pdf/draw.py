@@ -134,7 +134,7 @@ class _PageWriter:
         if not getattr(font, "_dynamicFont", False):  # a standard font (not used by layout)
             raw = f.text.encode("latin-1", "replace")
             self._show(self.doc.getInternalFontName(f.font), f.size, x, y,
-                       "".join([_ESCAPE[b] for b in raw]))
+                       "".join([_ESCAPE[b] for b in raw]), f.skew)
             return
         pos = 0
         text = f.text
@@ -142,16 +142,17 @@ class _PageWriter:
             piece = text[pos:pos + len(raw)]
             pos += len(raw)
             self._show(font.getSubsetInternalName(subset, self.doc), f.size, x, y,
-                       "".join([_ESCAPE[b] for b in raw]))
+                       "".join([_ESCAPE[b] for b in raw]), f.skew)
             # every subset piece gets its own origin: some readers (pdfminer)
             # drop the character spacing after the last glyph of a subset run
             x += font.stringWidth(piece, f.size) + f.char_space * len(piece)
 
-    def _show(self, name: str, size: float, x: float, y: str, escaped: str) -> None:
+    def _show(self, name: str, size: float, x: float, y: str, escaped: str,
+              skew: float = 0.0) -> None:
         if self.tf != (name, size):
             self.ops.append(f"{name} {_num(size)} Tf")
             self.tf = (name, size)
-        self.ops.append(f"1 0 0 1 {_num(x)} {y} Tm ({escaped}) Tj")
+        self.ops.append(f"1 0 {_num(skew)} 1 {_num(x)} {y} Tm ({escaped}) Tj")
 
     def rule(self, f: RuleFrame) -> None:
         self._end_text()
@@ -165,8 +166,12 @@ class _PageWriter:
                     (f.x1 + dx, h - f.y1 - dy, f.x2 + dx, h - f.y2 - dy)]
         else:
             segs = [(f.x1, h - f.y1, f.x2, h - f.y2)]
+        if f.dash:
+            self.ops.append(f"[{' '.join(_num(d) for d in f.dash)}] 0 d")
         for x1, y1, x2, y2 in segs:
             self.ops.append(f"{_num(x1)} {_num(y1)} m {_num(x2)} {_num(y2)} l S")
+        if f.dash:
+            self.ops.append("[] 0 d")
 
     def rect(self, f: RectFrame) -> None:
         self._end_text()

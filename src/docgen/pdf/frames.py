@@ -65,6 +65,9 @@ class TextFrame:
     para: int = 0
     role: str = ""
     missing: str = ""  # the character this frame's □ stands for: no installed font has it
+    skew: float = 0.0  # oblique (simulated italic): horizontal shear per unit of height
+    underline_style: str = "single"  # w:u w:val: single, double, thick, dotted, dash, wave…
+    strike_style: str = "single"  # single, or double (w:dstrike)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class RuleFrame:
     double: bool = False
     para: int = 0
     role: str = ""
+    dash: tuple[float, ...] = ()  # PDF dash array (dotted/dashed underlines); () = solid
 
 
 @dataclass(frozen=True)
