@@ -72,6 +72,7 @@ META_KEYS: dict[str, tuple[str, bool]] = {
     "attendees": ("strlist", False),
     "absent": ("strlist", False),
     "observers": ("strlist", False),
+    "extra": ("extra", False),
 }
 META_NAMES = {
     "title": "标题", "issuer": "发文机关署名", "year": "年度", "date": "成文日期",
@@ -81,6 +82,7 @@ META_NAMES = {
     "keywords": "关键词", "issuer_mark": "发文机关标志", "with_wenjian": "标志后加“文件”",
     "signer_title": "签署人职务", "seal": "印章图片", "order_number": "令号",
     "attendees": "出席人员", "absent": "请假人员", "observers": "列席人员",
+    "extra": "自定义字段",
 }
 URGENCIES = ("特急", "加急")
 ATTACHMENT_KEYS = {"name": "附件名称（标题）", "body": "附件正文（与 body 写法相同）",
@@ -647,6 +649,20 @@ def _meta_int(c: _Collector, value: Any, path: PathKey, what: str) -> int | None
     return None
 
 
+def _meta_extra(c: _Collector, value: Any, path: PathKey, what: str) -> tuple | None:
+    """meta.extra: name -> text, for custom templates ({{ extra.联系人 }})."""
+    if not isinstance(value, dict):
+        c.error(path, f"{what}应当是“名称: 内容”的映射。",
+                fix="例如\n  extra:\n    联系人: 张某某\n    联系电话: 0513-12345678")
+        return None
+    out = []
+    for key, item in value.items():
+        text = _as_text(c, item, (*path, key), f"自定义字段 {key}（meta.extra.{key}）")
+        if text is not None:
+            out.append((str(key), text))
+    return tuple(out)
+
+
 def _meta_readers() -> dict[str, Callable[..., Any]]:
     from docgen.elements.doc_number import check_doc_number, check_order_number  # noqa: PLC0415
 
@@ -657,7 +673,7 @@ def _meta_readers() -> dict[str, Callable[..., Any]]:
         "order_number": _meta_checked(check_order_number),
         "urgency": _meta_checked(_check_urgency),
         "copy_number": _meta_copy_number, "seal": _meta_seal, "attachments": _meta_attachments,
-        "title": _meta_title, "recipients": _meta_recipients,
+        "title": _meta_title, "recipients": _meta_recipients, "extra": _meta_extra,
     }
 
 

@@ -76,6 +76,7 @@ class Meta:
     attendees: tuple[str, ...] = ()  # 纪要: 出席
     absent: tuple[str, ...] = ()  # 纪要: 请假
     observers: tuple[str, ...] = ()  # 纪要: 列席
+    extra: tuple[tuple[str, str], ...] = ()  # meta.extra: user fields for custom templates
 
 
 @dataclass(frozen=True)

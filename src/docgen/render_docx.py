@@ -57,6 +57,7 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
 
     meta = document.meta
     meta_values = {name: getattr(meta, name) for name in meta.__dataclass_fields__}
+    meta_values["extra"] = dict(meta.extra)
     meta_values["date"] = date_text(meta.date)
     if meta.print_date is not None:
         meta_values["print_date"] = date_text(meta.print_date)
@@ -71,6 +72,7 @@ def template_context(document: Document, blocks: Sequence[Block]) -> dict[str, A
     stacked = [t for t in (meta.copy_number, meta.classification, meta.urgency) if t]
     return {
         "meta": meta_values,
+        "extra": dict(meta.extra),  # the data's meta.extra: {{ extra.联系人 }}
         "blocks": list(blocks),
         "figures": dict(document.figures),
         "date_text": date_text(meta.date),
