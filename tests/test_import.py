@@ -247,3 +247,81 @@ def test_doc_through_libreoffice(tmp_path):
     assert imported.meta["doc_number"] == "东政发〔2023〕8号" and imported.meta["signer"] == "张某某"
     second = build(_write(imported, tmp_path / "旧版.yaml"), out_dir=tmp_path / "2", pdf=False)
     assert docx_lines(second.docx) == docx_lines(first.docx)
+
+
+def _clerk_docx(path: Path) -> Path:
+    """A 公文 as a clerk types it in Word: no docgen styles, hand numbers, bold run-in headings."""
+    d = docx.Document()
+
+    def para(text: str = "", *, center: bool = False, bold_lead: str = "") -> None:
+        p = d.add_paragraph()
+        if bold_lead:
+            p.add_run(bold_lead).bold = True
+        p.add_run(text)
+        if center:
+            p.alignment = 1
+
+    para("如东县交通运输局文件", center=True)
+    para()
+    para("东交发[2023]07号", center=True)
+    para("如东县交通运输局关于", center=True)
+    para("开展道路安全隐患排查的通知", center=True)
+    para("各镇（区、街道）交通管理所、局属各单位：")
+    para("　　为切实消除道路安全隐患，现将有关事项通知如下。")
+    para("　　一、排查范围")
+    para("　　全县农村公路1280公里、桥梁356座。")
+    para("　　二、工作要求")
+    para("各单位要加强领导。", bold_lead="　　（一）加强组织领导。")
+    para("　　1．明确责任。主要负责人是第一责任人。")
+    para("　　2．细化方案。各单位于6月10日前报送方案。")
+    para("认真开展排查。", bold_lead="　　（二）认真开展排查。")
+    para("　　一是排查临水临崖路段；")
+    para("　　二是排查危旧桥梁；")
+    para("　　三是排查平交路口。")
+    para("2022年排查情况见下表。")
+    para("2022年排查情况表", center=True)
+    table = d.add_table(rows=3, cols=2)
+    for r, row in enumerate([("项目", "数量"), ("临水路段", "46"), ("危旧桥梁", "12")]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    para("　　附件：1．排查工作安排表")
+    para("　　　　　2．隐患台账")
+    para()
+    para("如东县交通运输局")
+    para("二〇二三年六月一日")
+    para("（此件公开发布）")
+    d.add_page_break()
+    para("附件1")
+    para("排查工作安排表", center=True)
+    para("6月上旬完成自查，6月下旬完成复查。")
+    para("抄送：县安委办，县公安局交警大队。")
+    para("如东县交通运输局办公室　　　　2023年6月2日印发")
+    d.save(str(path))
+    return path
+
+
+def test_clerk_typed_notice(tmp_path):
+    imported = import_document(_clerk_docx(tmp_path / "通知.docx"))
+    meta = imported.meta
+    assert imported.template == "notice"
+    assert meta["title"] == "如东县交通运输局关于开展道路安全隐患排查的通知"
+    assert meta["doc_number"] == "东交发〔2023〕7号"  # brackets and the leading zero corrected
+    assert meta["issuer"] == "如东县交通运输局" and meta["date"].isoformat() == "2023-06-01"
+    assert meta["recipients"] == ["各镇（区、街道）交通管理所", "局属各单位"]
+    assert meta["note"] == "此件公开发布"
+    assert meta["copy_to"] == ["县安委办", "县公安局交警大队"]
+    assert meta["printer"] == "如东县交通运输局办公室" and meta["print_date"].isoformat() == "2023-06-02"
+    assert meta["attachments"][0]["name"] == "排查工作安排表" and meta["attachments"][1] == "隐患台账"
+    assert [(i.kind, i.level) for i in imported.items] == [
+        ("paragraph", 0), ("heading", 1), ("paragraph", 0), ("heading", 1), ("run_in", 2),
+        ("run_in", 3), ("run_in", 3), ("run_in", 2), ("enumeration", 0), ("paragraph", 0),
+        ("table", 0)]
+    assert imported.items[-1].table["caption"] == "2022年排查情况表"
+    assert [f.value for f in imported.figures] == ["1280", "356"]  # 6月10日 is a date: not a figure
+    report = imported.report.render()
+    assert "东交发[2023]07号" in report and "“1．” 不是标准写法" in report
+    built = build(_write(imported, tmp_path / "通知.yaml"), out_dir=tmp_path / "o", pdf=False)
+    lines = docx_lines(built.docx)
+    for expected in ("一、排查范围", "（一）加强组织领导。各单位要加强领导。", "1.明确责任。主要负责人是第一责任人。",
+                     "一是排查临水临崖路段；", "三是排查平交路口。", "附件：1.排查工作安排表", "（此件公开发布）"):
+        assert expected in lines, expected
