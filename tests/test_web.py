@@ -605,3 +605,58 @@ def test_import_page_turns_a_docx_into_a_data_file(site, tmp_path):
     assert target.exists()
     assert "东政办函〔2023〕5号" in target.read_text(encoding="utf-8")
     assert "导入完成" in unescape(response.text)
+
+
+def _headings(path: Path) -> list[tuple[str, str]]:
+    document = load_document(path).document
+    return [(b.number, b.heading) for b in number_blocks(document.body, document.numbering)
+            if b.kind in ("heading", "run_in")]
+
+
+def test_add_and_delete_items_renumber_the_outline(tmp_path):
+    import json
+
+    data = _data_dir(tmp_path, [SEED])
+    before = _headings(data / SEED)
+    app = create_app(Config(data_dir=data, out_dir=tmp_path / "out", warm=False))
+    run_in = ["body", 1, "body", 0, "body", 0]  # 1. 深入推进“放管服”改革。
+    with TestClient(app, base_url=BASE) as client:
+        html = client.get(f"/edit/{SEED}").text
+        assert f"value='add:{json.dumps(run_in)}'" in html
+        form = {"csrf": client.cookies.get("docgen_csrf"), "version": _version(html),
+                "op": "add:" + json.dumps(run_in)}
+        added = client.post(f"/edit/{SEED}/save", data=form, follow_redirects=False)
+        assert added.status_code == 303
+        after = _headings(data / SEED)
+        assert len(after) == len(before) + 1
+        assert after[3] == ("2.", "请填写标题。")          # the new run-in item, after 1.
+        assert after[4] == ("3.", before[3][1])            # the old 2. is now 3.
+        page = client.get(added.headers["location"]).text
+        assert "已添加一项并保存" in unescape(page)
+        shown = re.findall(r'<span class="num" id="num-[^"]+">([^<]*)</span>', page)
+        assert shown == [number for number, _ in after]
+        form = {"csrf": client.cookies.get("docgen_csrf"), "version": _version(page),
+                "op": "delete:" + json.dumps(["body", 1, "body", 0, "body", 1])}
+        assert client.post(f"/edit/{SEED}/save", data=form, follow_redirects=False).status_code == 303
+    assert _headings(data / SEED) == before
+    assert (data / SEED).read_text(encoding="utf-8").count("#") == (ROOT / "data" / SEED).read_text(
+        encoding="utf-8").count("#")
+
+
+def test_the_only_item_of_a_part_cannot_be_deleted(tmp_path):
+    import json
+
+    data = _data_dir(tmp_path, [])
+    (data / "小.yaml").write_text(
+        "meta:\n  title: 测试\n  issuer: 某县人民政府\n  year: 2023\n  date: 2023-01-05\n"
+        "body:\n  - heading: 一项\n    body:\n      - 唯一的段落。\n", encoding="utf-8")
+    app = create_app(Config(data_dir=data, out_dir=tmp_path / "out", warm=False))
+    with TestClient(app, base_url=BASE) as client:
+        html = client.get("/edit/小.yaml").text
+        form = {"csrf": client.cookies.get("docgen_csrf"), "version": _version(html),
+                "op": "delete:" + json.dumps(["body", 0, "body", 0])}
+        response = client.post("/edit/小.yaml/save", data=form)
+        bad = client.post("/edit/小.yaml/save", data={**form, "op": "delete:[\"meta\", 0]"})
+    assert response.status_code == 422 and "唯一的一项" in unescape(response.text)
+    assert bad.status_code == 422 and "无法识别的操作" in unescape(bad.text)
+    assert "唯一的段落" in (data / "小.yaml").read_text(encoding="utf-8")

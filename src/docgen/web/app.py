@@ -365,10 +365,13 @@ async def save(request: Request) -> Response:
         raise store.StaleError(
             "文件在您打开之后已被修改（可能在另一个窗口或用编辑器改过），本次修改没有保存。",
             fix="点击“重新载入”查看文件现在的内容，再把您的修改重新填上。")
-    text = store.apply_edits(opened, form_edits(form))
+    op = form.get("op")
+    op = op if isinstance(op, str) and op else None
+    text = store.apply_edits(opened, form_edits(form), op)
     await asyncio.to_thread(store.save, path, text, version)
-    target = f"/edit/{urllib.parse.quote(name)}?msg=" + urllib.parse.quote("已保存。上一版保存为 " +
-                                                                           store.backup_path(path).name)
+    done = {"add": "已添加一项并保存", "delete": "已删除并保存"}.get((op or "").partition(":")[0], "已保存")
+    target = f"/edit/{urllib.parse.quote(name)}?msg=" + urllib.parse.quote(
+        f"{done}。上一版保存为 {store.backup_path(path).name}")
     return RedirectResponse(target, status_code=303)
 
 

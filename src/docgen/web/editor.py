@@ -137,6 +137,7 @@ class OutlineItem:
     fields: list[TextField]
     table: list[list[str]] | None = None
     caption: str = ""
+    path: PathKey = ()            # the item's place in the body (for 添加 / 删除)
 
 
 @dataclass
@@ -322,6 +323,7 @@ def _outline(body: Any, rules: NumberingRules) -> list[OutlineItem]:
             return model
         for i, node in enumerate(nodes):
             p = (*path, i)
+            start = len(items)
             if isinstance(node, str | int | float) and not isinstance(node, bool):
                 items.append(OutlineItem(depth, "paragraph", "",
                                          [TextField(p, "段落", str(node), multiline=True)]))
@@ -361,6 +363,7 @@ def _outline(body: Any, rules: NumberingRules) -> list[OutlineItem]:
                 items.append(OutlineItem(depth, "paragraph", "", [
                     TextField(p, "无法识别的一项", json.dumps(_plainify(node), ensure_ascii=False),
                               editable=False)]))
+            items[start].path = p
         return model
 
     model = walk(body, ("body",), 0, 0)

@@ -187,8 +187,54 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def apply_edits(opened: Opened, edits: Mapping[PathKey, tuple[str, str]]) -> str:
-    """New YAML text: ``opened`` with each path set to its (text, kind)."""
+NEW_HEADING = "请填写标题"
+NEW_TEXT = "请填写内容。"
+
+
+def _new_like(node: Any) -> Any:
+    """A new body item of the same kind as ``node``, with text to replace."""
+    if isinstance(node, Mapping) and "heading" in node:
+        if "text" in node:
+            return CommentedMap([("heading", NEW_HEADING + "。"), ("text", NEW_TEXT)])
+        return CommentedMap([("heading", NEW_HEADING), ("body", CommentedSeq([NEW_TEXT]))])
+    if isinstance(node, Mapping) and "enumerate" in node:
+        return CommentedMap([("enumerate", CommentedSeq([NEW_TEXT]))])
+    return NEW_TEXT
+
+
+def apply_op(tree: Any, op: str) -> PathKey | None:
+    """A structural change of the body: ``add:PATH`` (a new item of the same kind after
+    it) or ``delete:PATH``; returns the path of the new item (None for a deletion)."""
+    import json  # noqa: PLC0415
+
+    kind, _, raw = op.partition(":")
+    try:
+        path = tuple(json.loads(raw))
+    except ValueError:
+        path = ()
+    if kind not in ("add", "delete") or len(path) < 2 or path[0] != "body" \
+            or not isinstance(path[-1], int) or isinstance(path[-1], bool):
+        raise DataError("无法识别的操作，未保存。", fix="请刷新页面后重试。")
+    parent = tree
+    for part in path[:-1]:
+        parent = parent[part]
+    index = path[-1]
+    if not isinstance(parent, list) or not 0 <= index < len(parent):
+        raise DataError("页面上的内容与文件的结构不一致，未保存。", fix="请重新打开本页面。")
+    if kind == "delete":
+        if len(parent) == 1:
+            raise DataError("这是这一部分唯一的一项，不能删除。",
+                            location=Location(path=_path_text(path)),
+                            fix="先在后面添加一项，或删除它所在的上一级标题。")
+        del parent[index]
+        return None
+    parent.insert(index + 1, _new_like(parent[index]))
+    return (*path[:-1], index + 1)
+
+
+def apply_edits(opened: Opened, edits: Mapping[PathKey, tuple[str, str]],
+                op: str | None = None) -> str:
+    """New YAML text: ``opened`` with each path set to its (text, kind), then ``op`` applied."""
     tree = parse(opened.text, str(opened.path))
     changed = False
     for path, (text, kind) in edits.items():
@@ -198,6 +244,9 @@ def apply_edits(opened: Opened, edits: Mapping[PathKey, tuple[str, str]]) -> str
             raise DataError("页面上的内容与文件的结构不一致，未保存。",
                             location=Location(file=opened.path.name, path=_path_text(path)),
                             fix="文件可能已在别处修改：请重新打开本页面。") from None
+    if op:
+        apply_op(tree, op)
+        changed = True
     return dump(tree, opened.text) if changed else opened.text
 
 

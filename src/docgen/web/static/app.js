@@ -15,3 +15,8 @@ document.addEventListener("htmx:afterRequest", function (event) {
   var label = document.getElementById("preview-time");
   if (seconds && label && parseFloat(seconds) > 0) label.textContent = "（生成用时 " + parseFloat(seconds).toFixed(2) + " 秒）";
 });
+// 删除 asks first
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
