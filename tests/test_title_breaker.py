@@ -134,7 +134,7 @@ def test_tails_and_issuer_breaks_are_preferred() -> None:
     when the rest fits."""
     lines = title_lines("苏州市人民政府关于进一步加强安全生产工作的通知")
     assert lines == ["苏州市人民政府", "关于进一步加强安全生产工作的通知"]
-    for title, got in TITLES:
+    for _title, got in TITLES:
         assert not any(line in ("知", "告", "示", "见", "通知", "报告", "请示", "意见") for line in got)
 
 

@@ -443,11 +443,13 @@ def record(doc, *, label: str = "抄送", print_line: bool = True, lines: bool =
         for para in row.cells[0].paragraphs:
             mt._set(para._p.get_or_add_pPr(), "w:keepNext")
             mt._reorder_ppr(para._p.pPr)
+    tail(doc)
     _p(doc, "{%p endif %}", "公文正文")
 
 
 def tail(doc) -> None:
-    """A 1-pt paragraph after the last table (Word needs one; it must not spill a page)."""
+    """A 1-pt paragraph after the 版记 table (Word needs one).  Only with a 版记: without
+    one, a 成文日期 on a page's last line would push it onto a page of its own."""
     _p(doc, "", "文末")
 
 
@@ -485,7 +487,6 @@ def make_file_format(out: Path, *, upward: bool, title: str) -> None:
     note(doc)
     attachment_pages(doc)
     record(doc)
-    tail(doc)
     _finish(doc, out, title, f"GB/T 9704-2012 文件格式（{title}）；样式可在 Word/WPS 中修改。")
 
 
@@ -539,7 +540,6 @@ def make_letter(out: Path) -> None:
     note(doc)
     attachment_pages(doc)
     record(doc, print_line=False, lines=False)
-    tail(doc)
     _finish(doc, out, "信函", "GB/T 9704-2012 信函格式；样式可在 Word/WPS 中修改。")
 
 
@@ -561,7 +561,6 @@ def make_order(out: Path) -> None:
     _p(doc, "{{ date_text }}", "成文日期（加盖印章）")
     note(doc)
     record(doc)
-    tail(doc)
     _finish(doc, out, "命令", "GB/T 9704-2012 命令（令）格式；样式可在 Word/WPS 中修改。")
 
 
@@ -585,7 +584,6 @@ def make_minutes(out: Path) -> None:
         _p(doc, "{%p endif %}", "出席名单")
     note(doc)
     record(doc, label="分送")
-    tail(doc)
     _finish(doc, out, "纪要", "GB/T 9704-2012 纪要格式；样式可在 Word/WPS 中修改。")
 
 

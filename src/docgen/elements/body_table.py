@@ -135,7 +135,8 @@ def insert_body_tables(docx, tables: Sequence[Table]) -> None:
     """Replace the marker paragraph of each body table with the table (in place).
 
     Two tables in a row would merge in Word, so a table followed directly by
-    another keeps an empty paragraph between them.
+    another keeps an empty paragraph between them; so does a table that would end
+    the document (an attachment's last block).
     """
     if not tables:
         return
@@ -153,5 +154,6 @@ def insert_body_tables(docx, tables: Sequence[Table]) -> None:
         inserted.append(tbl)
     for tbl in inserted:
         following = tbl.getnext()
-        if following is not None and following.tag == qn("w:tbl"):
+        # a table may not end the body either (Word needs a paragraph after it)
+        if following is None or following.tag in (qn("w:tbl"), qn("w:sectPr")):
             tbl.addnext(_styled_paragraph(styles.body))
