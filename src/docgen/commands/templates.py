@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from docgen.build import available_templates, template_dirs
-from docgen.commands.catalog import DESCRIPTIONS
-
 
 def add_parser(sub) -> None:
     p = sub.add_parser("templates", help="列出可用的模板",
-                       description="列出可用的模板及其用途（按查找顺序：当前目录 templates/、项目 templates/）。"
-                                   "在数据文件中写 template: 模板名 使用；docgen new --template 模板名 生成数据文件草稿。")
+                       description="列出可用的模板及其用途。按以下顺序查找，同名时前面的优先："
+                                   "当前目录的 templates/、数据文件上一级目录的 templates/、"
+                                   "环境变量 DOCGEN_TEMPLATES 中的文件夹、配置文件 docgen.yaml"
+                                   "（或 ~/.config/docgen/config.yaml）中 templates: 写的文件夹、"
+                                   "docgen 自带的模板。模板名可以是中文（templates/通报.docx 即 通报）。"
+                                   "在数据文件中写 template: 模板名 使用；docgen new --template 模板名 "
+                                   "生成数据文件草稿；docgen template check 模板名 检查模板。")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from docgen.commands.catalog import DESCRIPTIONS  # noqa: PLC0415
+    from docgen.template_paths import available_templates, is_shipped, template_dirs  # noqa: PLC0415
+
     found = available_templates()
     if not found:
         dirs = "、".join(str(d) for d in template_dirs())
@@ -23,6 +28,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     width = max(len(name) for name in found)
     for name, path in found.items():
-        what = DESCRIPTIONS.get(name, "自定义模板")
+        if is_shipped(path):
+            what = DESCRIPTIONS.get(name, "docgen 自带的模板")
+        else:
+            base = DESCRIPTIONS.get(name)
+            what = (f"自定义模板（替代自带的同名模板：{base}）" if base
+                    else f"自定义模板（docgen template check {name} 查看它能排出哪些公文要素）")
         print(f"{name.ljust(width)}  {what}\n{' ' * width}  {path}")
     return 0
