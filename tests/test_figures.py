@@ -347,3 +347,59 @@ def test_table_errors(tables, spec, words, path):
         assert word in errors[0].message, errors[0].message
     assert errors[0].location.path == path
     assert errors[0].fix
+
+
+# --------------------------------------------------------------------------
+# Round two (issue 13): signs of zero, precision, digits, control characters, confinement
+# --------------------------------------------------------------------------
+
+
+def test_negative_zero_prints_without_a_sign() -> None:
+    figures, errors = run({"a": -0.0, "b": "-0.0", "c": -0.04, "d": {"sum": ["c"], "decimals": 1},
+                           "e": 5, "f": 5, "g": {"change_text": "e", "decimals": 1}})
+    assert figures["a"].text == "0.0" and figures["d"].text == "0.0"
+    assert not [e for e in errors if "previous" not in e.message]
+
+
+def test_sums_of_long_figures_are_exact() -> None:
+    big = "1234567890123456789012345678901234567.1"  # 38 digits: beyond Decimal's default 28
+    figures, errors = run({"a": big, "b": big, "t": {"sum": ["a", "b"]}})
+    assert errors == []
+    assert figures["t"].text == "2469135780246913578024691357802469134.2"
+
+
+def test_figures_beyond_the_digit_limit_are_a_located_error() -> None:
+    figures, errors = run({"a": int("1" * 50), "b": {"sum": ["a"], "decimals": 2}})
+    assert "a" not in figures
+    assert errors and "50 位" in errors[0].message and errors[0].location.path == "figures.a"
+
+
+def test_control_characters_never_reach_a_figure_text(tmp_path: Path) -> None:
+    (tmp_path / "表.csv").write_text("名称,数值\n结案,\x07136\x1b件\n", encoding="utf-8")
+    figures, errors = run({"a": "甲\x07乙\x00", "b": {"from": "表.csv", "row": "结案", "column": "数值"}},
+                          base_dir=tmp_path)
+    assert errors == []
+    assert figures["a"].text == "甲乙" and figures["b"].text == "136件"
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../外面.csv", "链接.csv"])
+def test_from_outside_the_data_folder_is_refused(tmp_path: Path, name: str) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (tmp_path / "外面.csv").write_text("root,x\nroot,0\n", encoding="utf-8")
+    (data / "链接.csv").symlink_to(tmp_path / "外面.csv")
+    figures, errors = run({"a": {"from": name, "row": "root", "column": "x"}}, base_dir=data)
+    assert "a" not in figures and errors
+    assert "之外" in errors[0].message or "绝对路径" in errors[0].message
+    assert "root" not in errors[0].message.replace("row: root", "")
+
+
+def test_big5_and_gbk_tables(tmp_path: Path) -> None:
+    (tmp_path / "gbk.csv").write_bytes("名称,数值\n镕基工程,12\n".encode("gbk"))  # a name outside GB2312
+    (tmp_path / "big5.csv").write_bytes("名稱,數值\n結案件數,136\n".encode("big5"))
+    (tmp_path / "u16.csv").write_bytes("名称,数值\n结案,9\n".encode("utf-16"))
+    figures, errors = run({"a": {"from": "gbk.csv", "row": "镕基工程", "column": "数值"},
+                           "b": {"from": "big5.csv", "row": "結案件數", "column": "數值"},
+                           "c": {"from": "u16.csv", "row": "结案", "column": "数值"}}, base_dir=tmp_path)
+    assert figures["a"].text == "12" and figures["c"].text == "9"
+    assert "b" not in figures and "Big5" in errors[0].message and "UTF-8" in (errors[0].fix or "")

@@ -675,3 +675,113 @@ def test_bounded_sandbox_allows_ordinary_templates() -> None:
     env = BoundedSandbox()
     text = env.from_string("{{ x }}|{{ '一' * 3 }}|{{ 2 ** 10 }}|{% for i in range(3) %}{{ i }}{% endfor %}")
     assert text.render(x="<w:p>&") == "&lt;w:p&gt;&amp;|一一一|1024|012"
+
+
+# ---------------------------------------------------------------- round two: confined, bounded reads
+
+from docgen import limits  # noqa: E402
+from docgen.errors import DataError, DocgenError  # noqa: E402
+from docgen.inputs import check_regular, confine, read_bounded  # noqa: E402
+
+
+def test_confine_allows_the_data_tree_only(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "sub" / "表.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "outside.csv").write_text("secret", encoding="utf-8")
+    assert confine("sub/表.csv", data, field="from") == (data / "sub" / "表.csv").resolve()
+    assert confine("sub/../sub/表.csv", data, field="from") == (data / "sub" / "表.csv").resolve()
+    for name in ("/etc/passwd", "../outside.csv", "sub/../../outside.csv", "~/x", "a" * 300):
+        with pytest.raises(DocgenError) as info:
+            confine(name, data, field="from")
+        assert "from" in info.value.describe() and info.value.fix
+        assert "secret" not in info.value.describe()
+    os.symlink(tmp_path / "outside.csv", data / "link.csv")
+    with pytest.raises(UnsafeInputError) as info:
+        confine("link.csv", data, field="from")
+    assert "符号链接" in info.value.message
+    os.symlink(data / "sub" / "表.csv", data / "inner.csv")  # a link that stays inside is fine
+    assert confine("inner.csv", data, field="from") == (data / "sub" / "表.csv").resolve()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "t.docx").write_bytes(b"x")
+    os.symlink(templates / "t.docx", data / "t.docx")
+    assert confine("t.docx", data, field="template", roots=[templates]) == (templates / "t.docx").resolve()
+
+
+def test_read_bounded_refuses_special_files_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    for path, word in ((fifo, "管道"), (Path("/dev/zero"), "设备"), (tmp_path, "文件夹")):
+        with pytest.raises(DocgenError) as info:
+            read_bounded(path, "data")
+        assert word in info.value.message and info.value.fix
+    with pytest.raises(DataError):
+        read_bounded(tmp_path / "missing.yaml", "data")
+
+
+def test_read_bounded_checks_the_size_before_reading(tmp_path: Path) -> None:
+    sparse = tmp_path / "big.png"
+    with open(sparse, "wb") as handle:
+        handle.truncate(limits.MAX_IMAGE_BYTES + 1)
+    with pytest.raises(UnsafeInputError) as info:
+        check_regular(sparse, "image")
+    assert "过大" in info.value.message
+    small = tmp_path / "small.yaml"
+    small.write_bytes(b"meta: {}\n")
+    assert read_bounded(small, "data") == b"meta: {}\n"
+
+
+def test_check_docx_judges_parts_by_content_type_not_name(tmp_path: Path) -> None:
+    """An XML part hidden under a .bin name (declared as XML by [Content_Types].xml) is still parsed."""
+    bad = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'
+    path = make_docx(tmp_path / "hidden.docx", extra={"word/custom.bin": bad})
+    with zipfile.ZipFile(path) as src:
+        types = src.read("[Content_Types].xml").replace(
+            b"</Types>", b'<Override PartName="/word/custom.bin" ContentType="application/xml"/></Types>')
+        parts = {i.filename: src.read(i) for i in src.infolist()}
+    parts["[Content_Types].xml"] = types
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    with pytest.raises(UnsafeInputError) as info:
+        check_docx(path)
+    assert "custom.bin" in str(info.value.location.file)
+    # and a picture stored under an odd name is still measured
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+    path2 = make_docx(tmp_path / "pic.docx", extra={"word/media/image1.dat": png})
+    with pytest.raises(UnsafeInputError):
+        check_docx(path2)
+
+
+def test_a_long_repetitive_docgen_document_is_not_a_zip_bomb(tmp_path: Path) -> None:
+    """docgen's own output is never refused: 5000 identical paragraphs compress about 190:1."""
+    from docgen.build import build
+
+    text = "正文段落，内容完全相同，重复很多次。" * 3
+    data = tmp_path / "long.yaml"
+    data.write_text(yaml.safe_dump({"template": "report", "meta": {"title": "很长的报告", "issuer": "测试县人民政府",
+                                                                   "year": 2022, "date": "2023-03-13"},
+                                    "body": [text] * 5000}, allow_unicode=True), encoding="utf-8")
+    result = build(data, out_dir=tmp_path / "out", pdf=False)
+    with zipfile.ZipFile(result.docx) as archive:
+        info = archive.getinfo("word/document.xml")
+    assert info.file_size > 150 * info.compress_size and info.file_size > 2**20
+    with pytest.raises(UnsafeInputError):  # a ratio limit near the first round's 200:1 refused such files
+        check_docx_archive(result.docx, max_ratio=150)
+    check_docx(result.docx)  # today's limit sits above what deflate can reach
+
+
+def test_output_names_never_start_with_owner_file_prefix_and_pairs_share_a_stem(tmp_path: Path) -> None:
+    assert safe_output_name("~$报告", ".docx") == "报告.docx"
+    assert safe_output_name("~$~$", ".docx") == "公文.docx"
+    title = "关于" + "很长的标题" * 40
+    docx, pdf = output_path(tmp_path, title, ".docx"), output_path(tmp_path, title, ".pdf")
+    assert docx.stem == pdf.stem and len(docx.name.encode()) <= 200
+    with pytest.raises(RenderError):
+        (tmp_path / "file").write_text("x")
+        output_path(tmp_path / "file", "标题", ".docx")
