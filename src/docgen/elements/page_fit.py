@@ -47,7 +47,7 @@ TAIL_ROLES = frozenset(str(r) for r in (
 SQUEEZABLE = frozenset(str(r) for r in (
     Role.BODY, Role.HEADING1, Role.HEADING2, Role.HEADING3, Role.HEADING4, Role.RECIPIENT,
     Role.ATTACH_NOTE, Role.ATTACH_NOTE_FIRST, Role.ATTACH_NOTE_NEXT, Role.MINUTES_LIST))
-MIN_PITCH_RATIO = 0.8  # a squeezed line keeps at least 80 % of the grid pitch
+MIN_PITCH_RATIO = 0.75  # a squeezed line keeps at least 3/4 of the grid pitch (21.7 pt for 16 pt text)
 SLACK_PT = 1.0  # asked for beyond the measured shortfall (Word fits a page a little tighter)
 ROUNDS = 3
 
@@ -73,26 +73,30 @@ def _tail_frames(pages: list[Page]) -> Iterator[tuple[int, object]]:
 def find_trouble(pages: list[Page], before: Callable[[int], float]) -> Trouble | None:
     """Is the 署名 block alone on its page or split over two?  (None: all well.)
 
-    ``before(n)``: the space before paragraph n (it is dropped at a page top,
-    so the layout does not show it).
+    The block runs from the paragraph after the last one with visible text
+    before the 署名 (blank paragraphs that leave room for the seal belong to
+    it) to the end of the tail.  ``before(n)``: the space before paragraph n
+    (dropped at a page top, so the layout does not show it).
     """
     found = list(_tail_frames(pages))
     if not found:
         return None
-    first = min(f.para for _i, f in found)
+    tail = min(f.para for _i, f in found)
+    texts = [f.para for page in pages for f in page.body_text() if f.para < tail]
+    first = (max(texts) + 1) if texts else tail
     on = sorted({i for i, _f in found})
-    start = pages[on[0]]
-    body_above = any(f.para < first for f in start.body_text())
-    text_lines = {i: [ln for ln in pages[i].lines if ln.para >= first] for i in on}
-    if not body_above and on[0] > 0:
-        lines = [ln for i in on for ln in text_lines[i]]
+    block_lines = {i: [ln for ln in page.lines if ln.para >= first]
+                   for i, page in enumerate(pages) if i >= on[0] - 1}
+    start = next(i for i in sorted(block_lines) if block_lines[i])
+    body_above = any(f.para < first for f in pages[start].body_text())
+    if not body_above and start > 0:
+        lines = [ln for i in block_lines if i >= start for ln in block_lines[i]]
         height = sum(ln.bottom - ln.top for ln in lines) + before(first)
-        target = on[0] - 1
-        return Trouble("alone", target, first, _missing(pages[target], height))
-    if len(on) > 1:
-        rest = [ln for i in on[1:] for ln in text_lines[i]]
+        return Trouble("alone", start - 1, first, _missing(pages[start - 1], height))
+    if on[-1] > start:
+        rest = [ln for i in block_lines if i > start for ln in block_lines[i]]
         height = sum(ln.bottom - ln.top for ln in rest)
-        return Trouble("split", on[0], first, _missing(pages[on[0]], height))
+        return Trouble("split", start, first, _missing(pages[start], height))
     return None
 
 
@@ -190,10 +194,28 @@ def body_paragraphs(body: etree._Element) -> list[etree._Element]:
     return out
 
 
+def rewrite_part(docx: bytes, name: str, edit: Callable[[etree._Element], bool]) -> bytes:
+    """``docx`` with the XML part ``name`` passed through ``edit`` (which changes the tree
+    in place and says whether it changed anything); the other parts are copied as they are."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
+        try:
+            raw = zin.read(name)
+        except KeyError:
+            return docx
+        root = parse_xml(raw, where=name)
+        if not edit(root):
+            return docx
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info, data if info.filename == name else zin.read(info.filename))
+    return out.getvalue()
+
+
 def squeeze(docx: bytes, plan: Squeeze) -> bytes:
     """Give the planned paragraphs an exact line spacing, off the grid (in the .docx)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as zin:
-        root = parse_xml(zin.read("word/document.xml"), where="word/document.xml")
+    def edit(root: etree._Element) -> bool:
         paras = body_paragraphs(root.find(_w("body")))
         for n in plan.paras:
             p = paras[n - 1]
@@ -205,13 +227,37 @@ def squeeze(docx: bytes, plan: Squeeze) -> bytes:
             spacing = _child(ppr, "spacing")
             spacing.set(_w("line"), str(round(plan.line_pt * 20)))
             spacing.set(_w("lineRule"), "exact")
-        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                zout.writestr(info, data if info.filename == "word/document.xml"
-                              else zin.read(info.filename))
-    return out.getvalue()
+        return True
+
+    return rewrite_part(docx, "word/document.xml", edit)
+
+
+def pin_widow_control(docx: bytes) -> bytes:
+    """Write ``w:widowControl w:val="0"`` into the document defaults when no default is set.
+
+    A paragraph whose styles never mention widow control has none (ECMA-376
+    §17.3.1.44), and docgen lays it out so; LibreOffice 7.4 applies it anyway and
+    then breaks pages elsewhere (a 署名 pulled back by :func:`squeeze` went to
+    the next page again).  Saying it explicitly makes every editor break the
+    pages docgen planned; styles that set widow control keep their own value.
+    """
+    def edit(root: etree._Element) -> bool:
+        defaults = root.find(_w("docDefaults"))
+        if defaults is None:
+            defaults = etree.Element(_w("docDefaults"))
+            root.insert(0, defaults)
+        ppr_default = defaults.find(_w("pPrDefault"))
+        if ppr_default is None:
+            ppr_default = etree.SubElement(defaults, _w("pPrDefault"))
+        ppr = ppr_default.find(_w("pPr"))
+        if ppr is None:
+            ppr = etree.SubElement(ppr_default, _w("pPr"))
+        if ppr.find(_w("widowControl")) is not None:
+            return False
+        _child(ppr, "widowControl").set(_w("val"), "0")
+        return True
+
+    return rewrite_part(docx, "word/styles.xml", edit)
 
 
 # ---------------------------------------------------------------- the loop
