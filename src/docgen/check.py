@@ -869,12 +869,16 @@ def build_problems(path: Path, *, draft: bool = False,
     try:
         from docgen.build import find_template, render  # noqa: PLC0415
         from docgen.misprints import scan_docx  # noqa: PLC0415
+        from docgen.template_check import missing_role_warnings  # noqa: PLC0415
 
-        chosen = find_template(template or loaded.document.template, Path(path))
+        warnings = list(loaded.warnings)
+        chosen = (find_template(template, Path(path)) if template
+                  else find_template(loaded.document.template, Path(path), from_data=True))
+        warnings.extend(missing_role_warnings(loaded.document, chosen))  # as build does
         scan_docx(render(loaded.document, chosen), str(path))
     except DocgenError as exc:
         return [exc], list(loaded.warnings)
-    return [], list(loaded.warnings)
+    return [], warnings
 
 
 def _same_place(finding: Finding, errors: list[Any]) -> bool:
