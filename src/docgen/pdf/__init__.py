@@ -76,9 +76,11 @@ class Typeset:
     @property
     def warnings(self) -> list[DocgenWarning]:
         from docgen.pdf.compose import missing_glyph_warnings
+        from docgen.pdf.grouping import group_warnings
 
-        return (self.doc.warnings + self.layout.warnings + self.fonts.warnings
-                + missing_glyph_warnings(self.pages, self.doc.source))
+        return group_warnings(self.doc.warnings + self.layout.warnings + self.fonts.warnings
+                              + missing_glyph_warnings(self.pages, self.doc.source),
+                              self.doc.source)
 
 
 def typeset(docx: Path | bytes, *, name: str = "document.docx") -> Typeset:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
-from docgen.pdf.frames import Frame, ImageFrame, RuleFrame, TextFrame
+from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import break_lines, clusters, is_cjk, justify_gap, trim_trailing
 from docgen.pdf.metrics import Face, FontBook
 from docgen.pdf.styles import Border, ParaProps, RunProps
@@ -345,19 +345,23 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     first_w = width - left - right - first
     other_w = width - left - right
 
-    def tab_width(i: int, x: float, is_first: bool) -> float:
+    def tab_stop(i: int, x: float, is_first: bool) -> tuple[float, str]:
+        """(advance of tab ``i`` at ``x``, the leader of its stop)."""
         origin = left + (first if is_first else 0.0)
         pos = origin + x
-        for align, stop in props.tabs:
+        for align, stop, leader in props.tabs:
             if align == "bar" or stop <= pos + EPS:
                 continue
             kind = _TAB_KINDS.get(align, "left")
             if kind == "left":
-                return stop - pos
+                return stop - pos, leader
             after = _segment_after(atoms, i)  # the text the tab aligns, up to the next tab
-            return max(stop - pos - (after if kind == "right" else after / 2), 0.0)
+            return max(stop - pos - (after if kind == "right" else after / 2), 0.0), leader
         step = ctx.default_tab or 21.0
-        return (math.floor(pos / step + EPS) + 1) * step - pos
+        return (math.floor(pos / step + EPS) + 1) * step - pos, "none"
+
+    def tab_width(i: int, x: float, is_first: bool) -> float:
+        return tab_stop(i, x, is_first)[0]
 
     lines = break_lines(atoms, first_w, other_w,
                         is_break=lambda i: atoms[i].kind in ("break", "page"),
@@ -385,7 +389,7 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
             origin += (avail - used) / 2
         elif props.align == "right":
             origin += avail - used
-        frames, text, x_end = _line_frames(atoms, line.start, line.end, origin, gap, tab_width,
+        frames, text, x_end = _line_frames(atoms, line.start, line.end, origin, gap, tab_stop,
                                            is_first)
         page_break = line.forced and line.end < len(atoms) and atoms[line.end].kind == "page"
         boxes.append(LineBox(h, base, frames, text, origin, x_end, page_break))
@@ -399,9 +403,48 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     return ParaBox(para, index, boxes, before, after, left, right, anchors, borders)
 
 
+# w:tab w:leader -> the character repeated up to the stop ("underscore" is a rule)
+_LEADERS = {"dot": ".", "hyphen": "-", "middleDot": "\u00b7", "heavy": "."}
+OBLIQUE = 0.21  # shear of simulated italic: about 12 degrees, as Word and LibreOffice slant
+# w:highlight names -> fill colours
+_HIGHLIGHT = {
+    "yellow": "FFFF00", "green": "00FF00", "cyan": "00FFFF", "magenta": "FF00FF", "blue": "0000FF",
+    "red": "FF0000", "darkBlue": "000080", "darkCyan": "008080", "darkGreen": "008000",
+    "darkMagenta": "800080", "darkRed": "800000", "darkYellow": "808000", "darkGray": "808080",
+    "lightGray": "C0C0C0", "black": "000000", "white": "FFFFFF",
+}
+
+
+def _leader_frames(seg: Seg, x: float, width: float, leader: str) -> list[Frame]:
+    """Dots (or a rule) filling a tab's advance up to its stop."""
+    if leader == "underscore":
+        y = seg.size * 0.12
+        return [RuleFrame(x, y, x + width, y, seg.size / 18, seg.rp.color)]
+    ch = _LEADERS.get(leader)
+    if ch is None or not seg.face.has(ch):
+        return []
+    adv = seg.face.advance(ch) * seg.size / 1000
+    n = int((width - 0.5 * adv) // adv) if adv > 0 else 0
+    if n <= 0:
+        return []
+    return [TextFrame(x + width - n * adv, 0.0, ch * n, seg.face.name, seg.size, seg.rp.color,
+                      width=n * adv)]
+
+
+def _back(s: Seg, x: float, width: float) -> RectFrame | None:
+    """The highlight (w:highlight) or run shading (w:shd) behind a segment."""
+    fill = _HIGHLIGHT.get(s.rp.highlight or "") or s.rp.shading
+    if not fill or width <= 0:
+        return None
+    asc = (s.face.line_ascent or s.face.ascent) * s.size / 1000
+    desc = (s.face.line_descent or s.face.descent) * s.size / 1000
+    return RectFrame(x, -asc - s.rise, width, asc + desc, fill)
+
+
 def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
-                 tab_width, is_first: bool) -> tuple[list[Frame], str, float]:
+                 tab_stop, is_first: bool) -> tuple[list[Frame], str, float]:
     frames: list[Frame] = []
+    backs: list[Frame] = []  # highlights and shading, drawn under the text
     text_parts: list[str] = []
     stop = trim_trailing(atoms, start, end)
     cur: dict | None = None  # an open run of single-character atoms
@@ -419,7 +462,10 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
         text_parts.append(" " if a.kind == "tab" else a.text)
         if a.kind == "tab":
             close()
-            x += tab_width(i, x - x0, is_first)
+            advance, leader = tab_stop(i, x - x0, is_first)
+            if leader not in ("none", "") and a.segs:
+                frames.extend(_leader_frames(a.segs[0], x, advance, leader))
+            x += advance
             x += gap
             continue
         if a.kind == "image" and a.image is not None:
@@ -432,8 +478,11 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
         for s in a.segs:
             rp = s.rp
             tc = rp.spacing + (gap if single else 0.0)
+            back = _back(s, x, s.width + (gap + a.extra if s is a.segs[-1] else 0.0))
+            if back is not None:
+                backs.append(back)
             key = (s.face.name, s.size, rp.color, s.face.fake_bold or False, rp.underline,
-                   rp.strike, s.rise)
+                   rp.strike, s.rise, rp.italic, rp.underline_style, rp.double_strike)
             if (single and cur is not None and cur["_key"] == key
                     and abs(cur["char_space"] - tc) < 1e-6):
                 cur["text"] += s.text
@@ -444,6 +493,12 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                        "color": rp.color, "char_space": tc, "fake_bold": s.face.fake_bold,
                        "underline": rp.underline, "strike": rp.strike,
                        "width": s.width + (gap if single else 0.0), "_key": key}
+                if rp.italic:
+                    cur["skew"] = OBLIQUE
+                if rp.underline and rp.underline_style != "single":
+                    cur["underline_style"] = rp.underline_style
+                if rp.double_strike:
+                    cur["strike_style"] = "double"
                 if s.missing:
                     cur["missing"] = s.missing
                     close()
@@ -455,18 +510,35 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             close()
     close()
     x_end = x - gap if stop > start else x
-    return frames, "".join(text_parts), x_end
+    return backs + frames, "".join(text_parts), x_end
 
 
 def underline_rules(frame: TextFrame) -> list[RuleFrame]:
-    """Underline / strike-through rules for a text frame (baseline-relative)."""
+    """Underline / strike-through rules for a text frame (baseline-relative), in its styles.
+
+    w:u double → a double rule; thick/heavy kinds → twice the weight; dotted and
+    dashed kinds → a dash array; wave and the rest → a single rule.
+    """
     out = []
+    weight = frame.size / 18
     if frame.underline:
+        style = frame.underline_style
         y = frame.y + frame.size * 0.12
-        out.append(RuleFrame(frame.x, y, frame.x + frame.width, y, frame.size / 18, frame.color))
+        width = weight * (2 if "thick" in style.lower() or "heavy" in style.lower() else 1)
+        dash: tuple[float, ...] = ()
+        if "dot" in style.lower() and "dash" not in style.lower():
+            dash = (width, 2 * width)
+        elif "dash" in style.lower():
+            dash = (4 * width, 2 * width)
+        double = style == "double"
+        out.append(RuleFrame(frame.x, y + (weight if double else 0.0), frame.x + frame.width,
+                             y + (weight if double else 0.0), width * (0.7 if double else 1),
+                             frame.color, double=double, dash=dash))
     if frame.strike:
         y = frame.y - frame.size * 0.3
-        out.append(RuleFrame(frame.x, y, frame.x + frame.width, y, frame.size / 18, frame.color))
+        double = frame.strike_style == "double"
+        out.append(RuleFrame(frame.x, y, frame.x + frame.width, y,
+                             weight * (0.7 if double else 1), frame.color, double=double))
     return out
 
 

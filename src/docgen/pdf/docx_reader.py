@@ -324,23 +324,25 @@ def _refuse_ole(path: Path) -> None:
 # ---------------------------------------------------------------- warnings
 
 class _Warner:
-    """Collects unsupported things, one warning per message with a count."""
+    """Collects unsupported things, one warning per message with its first places and a count."""
 
     def __init__(self, file: str):
         self.file = file
-        self.seen: dict[str, tuple[str, int, str | None]] = {}
+        self.seen: dict[str, tuple[list[str], int, str | None]] = {}
 
     def add(self, message: str, where: str, fix: str | None = None) -> None:
         if message in self.seen:
-            first, count, f = self.seen[message]
-            self.seen[message] = (first, count + 1, f)
+            places, count, f = self.seen[message]
+            if where not in places and len(places) < 3:
+                places.append(where)
+            self.seen[message] = (places, count + 1, f)
         else:
-            self.seen[message] = (where, 1, fix)
+            self.seen[message] = ([where], 1, fix)
 
     def result(self) -> list[DocgenWarning]:
         out = []
-        for message, (where, count, fix) in self.seen.items():
-            path = where if count == 1 else f"{where} 等 {count} 处"
+        for message, (places, count, fix) in self.seen.items():
+            path = "、".join(places) + (f" 等 {count} 处" if count > 1 else "")
             out.append(DocgenWarning(message, Location(file=self.file, path=path), fix))
         return out
 
@@ -675,6 +677,9 @@ class _Reader:
                         self.warn.add("从右向左书写的文字（阿拉伯文、希伯来文等）未支持，"
                                       "PDF 中按从左向右逐字排列、字母不连写", where, _UNSUPPORTED_FIX)
                     self._count_language(text, rp)
+                    if rp.italic:
+                        self.warn.add("斜体以倾斜的正体字形模拟（PDF 使用的字体没有斜体字形）", where,
+                                      "如需真正的斜体，把该字体的斜体文件放入字体目录；公文正文一般不用斜体。")
                     items.append(Text(text, rp))
             elif tag in ("tab", "ptab"):
                 items.append(Tab(rp))

@@ -95,6 +95,9 @@ class RunProps:
     hidden: bool = False
     highlight: str | None = None
     scale: float = 100.0
+    underline_style: str = "single"  # the w:u value when underlined
+    double_strike: bool = False  # w:dstrike
+    shading: str | None = None  # w:shd fill of the run (hex)
     lang: str = ""  # w:lang w:val (Latin text), w:eastAsia, w:bidi
     lang_east_asia: str = ""
     lang_bidi: str = ""
@@ -126,7 +129,7 @@ class ParaProps:
     contextual_spacing: bool = False
     borders: tuple[tuple[str, Border], ...] = ()
     shading: str | None = None
-    tabs: tuple[tuple[str, float], ...] = ()  # (alignment, position)
+    tabs: tuple[tuple[str, float, str], ...] = ()  # (alignment, position, leader)
     outline_level: int | None = None
     has_numbering: bool = False
     auto_space: bool = True  # w:autoSpaceDE/DN: extra space between CJK and Latin/digits
@@ -237,7 +240,7 @@ def parse_ppr(ppr: etree._Element | None, unknown: list[str]) -> dict[str, Any]:
                     val = wattr(t, "val") or "left"
                     pos = _num(wattr(t, "pos"))
                     if val != "clear" and pos is not None:
-                        tabs.append((val, pos / 20))
+                        tabs.append((val, pos / 20, wattr(t, "leader") or "none"))
             d["tabs"] = tuple(sorted(tabs, key=lambda t: t[1]))
         elif tag == "outlineLvl":
             d["outline_level"] = int(_num(wattr(el, "val")) or 0)
@@ -287,7 +290,14 @@ def parse_rpr(rpr: etree._Element | None, theme: dict[str, str],
             if (v := _num(wattr(el, "val"))) is not None:
                 d["spacing"] = v / 20
         elif tag == "u":
-            d["underline"] = (wattr(el, "val") or "single") != "none"
+            val = wattr(el, "val") or "single"
+            d["underline"] = val != "none"
+            d["underline_style"] = val
+        elif tag == "dstrike":
+            d["strike"] = d["double_strike"] = _on(el)
+        elif tag == "shd":
+            fill = wattr(el, "fill")
+            d["shading"] = None if fill in (None, "auto") else fill
         elif tag == "vertAlign":
             d["vert_align"] = wattr(el, "val") or "baseline"
         elif tag == "lang":
@@ -302,9 +312,9 @@ def parse_rpr(rpr: etree._Element | None, theme: dict[str, str],
             if (v := _num(wattr(el, "val"))) is not None:
                 d["scale"] = v
             unknown.append("w:w（字符缩放）")
-        elif tag in ("caps", "smallCaps", "dstrike", "shd", "position", "bdr", "emboss",
+        elif tag in ("caps", "smallCaps", "position", "bdr", "emboss",
                      "imprint", "outline", "shadow", "effect", "em"):
-            if _on(el) and not (tag == "shd" and wattr(el, "fill") in (None, "auto")):
+            if _on(el):
                 unknown.append(f"w:{tag}")
         elif tag in _QUIET_R:
             continue
@@ -330,6 +340,9 @@ def _run_from(d: dict[str, Any]) -> RunProps:
         hidden=d.get("hidden", False),
         highlight=d.get("highlight"),
         scale=d.get("scale", 100.0),
+        underline_style=d.get("underline_style", "single"),
+        double_strike=d.get("double_strike", False),
+        shading=d.get("shading"),
         lang=d.get("lang", ""),
         lang_east_asia=d.get("lang_east_asia", ""),
         lang_bidi=d.get("lang_bidi", ""),
