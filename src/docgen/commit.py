@@ -183,7 +183,10 @@ def commit_files(files: Mapping[Path, bytes]) -> None:
             if os.path.lexists(path):
                 if not path.is_file() or path.is_symlink():
                     raise IsADirectoryError(21, "目标不是普通文件", str(path))
-                os.link(path, olds[n])
+                try:
+                    os.link(path, olds[n])
+                except OSError:  # no hard links here (FAT, some network shares): a copy
+                    _write_file(olds[n], path.read_bytes())
             _fault(f"old-{n}")
         record = {"targets": [[p.name, news[n].name, olds[n].name] for n, (p, _) in enumerate(items)]}
         with _signals_deferred():
