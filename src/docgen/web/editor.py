@@ -89,6 +89,7 @@ class Note:
     quote: str = ""
     suggestion: str = ""
     fixed: str | None = None      # the field's whole text with the safe fixes applied
+    fixable: bool = False         # ``check --fix`` would fix this finding
 
 
 @dataclass
@@ -440,7 +441,8 @@ def proofread(folder: Path, name: str, text: str) -> list[tuple[str, Note]]:
         except DocgenError as exc:
             return [("", Note(_display(exc.describe(), draft, name), "error"))]
     return [(f.location.path or "", Note(f"[{RULES.get(f.rule, f.rule)}] {f.message}", "finding",
-                                         quote=f.text, suggestion=f.suggestion or ""))
+                                         quote=f.text, suggestion=f.suggestion or "",
+                                         fixable=f.fixable))
             for f in findings]
 
 
@@ -497,7 +499,7 @@ def analyze(folder: Path, name: str, text: str, *, findings: list[tuple[str, Not
             used.add(key)
             fixed = _fixed_value(f.value, body) if f.editable else None
             for n in f.notes:
-                if n.level == "finding":
+                if n.level == "finding" and n.fixable:
                     n.fixed = fixed
 
     for f in meta_fields:
