@@ -98,3 +98,60 @@ def test_the_example_in_docs_api_md_runs(tmp_path: Path) -> None:
     assert f"已生成： {tmp_path / 'output' / SEED_TITLE}.docx" in done.stdout
     assert "[1/1] 完成" in done.stdout
     assert (tmp_path / "output" / f"{SEED_TITLE}.docx").exists()
+
+
+# -- issue 13: only DocgenError leaves the API ----------------------------------------------
+
+
+@pytest.mark.parametrize("content", [
+    "meta: 标题\n".encode("gbk"),                       # not UTF-8 (was UnicodeDecodeError)
+    b"figures:\n  a: 1" + b"2" * 60 + b"\n  b: {sum: [a], decimals: 3}\nmeta: {}\nbody: [x]\n",
+    b"meta: {title: t, issuer: i, year: 2022, date: 2023-03-13}\nbody: ['{{ 1/0 }}']\n",
+    b"meta: {title: t, issuer: i, year: 2022, date: 2023-03-13}\nfigures: {a: 2}\n"
+    b"body: ['{{ figures.a * 2 }}', '{{ figures|sum }}']\n",
+    b"meta: {title: t, issuer: i, year: 2022, date: 2023-03-13}\nnumbering: {formats: {1: '{x}{cn}'}}\n"
+    b"body: [{heading: h, body: [x]}]\n",
+    b"\xff\xfe\x00\x00",
+])
+def test_input_problems_are_docgen_errors_with_a_fix(tmp_path: Path, content: bytes) -> None:
+    from docgen.errors import InternalError
+
+    data = tmp_path / "data.yaml"
+    data.write_bytes(content)
+    with pytest.raises(DocgenError) as info:
+        build(data, out_dir=tmp_path / "out", pdf=False)
+    assert not isinstance(info.value, InternalError), info.value.describe()
+    assert info.value.fix and info.value.location.file
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_defect_arrives_as_internal_error_not_a_bare_exception(tmp_path: Path, monkeypatch) -> None:
+    from docgen.errors import InternalError
+
+    def broken(*_args, **_kwargs):
+        raise TypeError("a docgen defect")
+
+    monkeypatch.setattr(sys.modules["docgen.build"], "render", broken)
+    monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
+    with pytest.raises(InternalError) as info:
+        build(SEED, out_dir=tmp_path / "out", pdf=False)
+    assert info.value.kind == "内部错误" and "TypeError" in info.value.message
+    assert info.value.location.file == str(SEED) and "DOCGEN_DEBUG" in (info.value.fix or "")
+
+
+def test_out_dir_that_is_a_file(tmp_path: Path) -> None:
+    from docgen.errors import RenderError
+
+    blocker = tmp_path / "out"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        build(SEED, out_dir=blocker, pdf=False)
+    assert "是一个文件" in info.value.message and info.value.fix
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_build_many_refuses_a_bare_string(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as info:
+        build_many(str(SEED), out_dir=tmp_path / "out")  # type: ignore[arg-type]
+    assert "build_many([" in (info.value.fix or "")
+    assert not (tmp_path / "out").exists()
