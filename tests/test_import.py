@@ -104,7 +104,7 @@ def test_round_trip(sample, tmp_path):
 
     a = load_document(sample).document.meta
     b = load_document(data).document.meta
-    for field in ("title", "issuers", "date", "recipients", "doc_number", "signer", "copy_number",
+    for field in ("title", "issuers", "date", "recipients", "recipient_groups", "doc_number", "signer", "copy_number",
                   "classification", "urgency", "note", "copy_to", "printer", "print_date",
                   "order_number", "attendees", "absent", "observers", "issuer_mark"):
         if field == "date" and a.date not in (b.date,) and sample.stem.startswith("minutes"):

@@ -158,6 +158,10 @@ def _meta_value(key: str, value: Any) -> Any:
     if key in DATE_FIELDS and isinstance(value, _dt.datetime | _dt.date):
         return (value.date() if isinstance(value, _dt.datetime) else value).isoformat()
     text = _cell_text(value) if not isinstance(value, str) else value.strip()
+    if key == "recipients":
+        from docgen.importer.meta import split_groups  # noqa: PLC0415
+
+        return split_groups(text)
     if key in LIST_FIELDS:
         from docgen.importer.meta import split_list  # noqa: PLC0415
 

@@ -160,6 +160,8 @@ def _assemble_meta(raw: dict[str, Any], attachments: list[Any], template: str, r
 
 def _attachment(att: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": att["name"]}
+    if att.get("issued"):
+        out["issued"] = True
     if att.get("body"):
         out["body"] = att["body"]
     return out

@@ -94,6 +94,35 @@ def split_list(text: str) -> list[str]:
     return out
 
 
+def split_groups(text: str) -> list[Any]:
+    """主送 “A、B，C” → [[A, B], C]: ， separates groups, 、 names within one (docgen's recipients)."""
+    groups = _split(text, "，,；;")
+    parts = [_split(g, "、") for g in groups]
+    if len(parts) <= 1:
+        return parts[0] if parts else []
+    return [p if len(p) > 1 else p[0] for p in parts if p]
+
+
+def _split(text: str, separators: str) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    current = ""
+    for ch in text:
+        if ch in "（(《“":
+            depth += 1
+        elif ch in "）)》”":
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
 def _is_para(b: Block) -> bool:
     return isinstance(b, Para)
 
@@ -247,8 +276,8 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
             continue
         if text.endswith(("：", ":")) and len(text) <= 120 and not _SENTENCE.search(text) \
                 and "recipients" not in meta:
-            meta["recipients"] = split_list(text[:-1])
-            report.add(RECOGNISED, b.index, "主送机关：" + "、".join(meta["recipients"]), role="recipients")
+            meta["recipients"] = split_groups(text[:-1])
+            report.add(RECOGNISED, b.index, "主送机关：" + text[:-1], role="recipients")
             i += 1
         break
     if title_lines:
@@ -471,6 +500,14 @@ def _attachments(blocks: list[Block], begin: int, end: int, report: Report) -> l
             current = {"_mark": text, "_index": b.index, "_blocks": []}
             out.append(current)
             continue
+        if current is None and not out and ("标题" in b.style or b.align == "center") \
+                and len(text) <= 80 and not _SENTENCE.search(text):
+            # a document issued with this one (印发的文件): printed after the date, no 附件 mark
+            current = {"_mark": "", "_index": b.index, "_blocks": [], "issued": True,
+                       "name": "".join(b.lines) if b.lines else text}
+            report.role(b.index, "attachment_title")
+            out.append(current)
+            continue
         if current is None:
             report.add(DROPPED, b.index, f"落款之后的段落 “{text[:30]}”", role="dropped")
             continue
@@ -483,5 +520,6 @@ def _attachments(blocks: list[Block], begin: int, end: int, report: Report) -> l
         if "name" not in att:
             att["name"] = att["_mark"]
             report.add(UNCERTAIN, att["_index"], "附件标识后没有附件标题，以标识作名称")
-        report.add(RECOGNISED, att["_index"], f"附件 “{att['name']}”（{len(att['_blocks'])} 段或表格）")
+        what = "随文印发的文件" if att.get("issued") else "附件"
+        report.add(RECOGNISED, att["_index"], f"{what} “{att['name']}”（{len(att['_blocks'])} 段或表格）")
     return out

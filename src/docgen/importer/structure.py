@@ -225,42 +225,49 @@ def _enum_text(item: Item) -> str:
     return f"{chinese_numeral(item.written or 1)}是{item.entries[0]}"
 
 
-def numbering_rules(items: list[Item], report: Report) -> dict[str, Any] | None:
-    """Which levels the source numbers through the document (``continue``), from its numbers."""
-    continued: list[int] = []
-    for level in (2, 3, 4):
-        restart = [0] * 5
-        running = [0] * 5
-        miss_restart = miss_running = seen = 0
-        for item in items:
-            if item.kind not in ("heading", "run_in"):
-                continue
-            for deeper in range(item.level + 1, 5):
-                restart[deeper] = 0
-                if deeper != level:
-                    running[deeper] = 0
-            restart[item.level] += 1
-            running[item.level] += 1
-            if item.level == level and item.written is not None:
-                seen += 1
-                miss_restart += restart[level] != item.written
-                miss_running += running[level] != item.written
-        if seen and miss_running < miss_restart:
-            continued.append(level)
-    rules = {"continue": continued} if continued else None
-    # report numbers the source got wrong under the chosen rules
+def _simulate(items: list[Item], reset: dict[int, int]) -> list[tuple[Item, int]]:
+    """(heading, computed number) when level L restarts only under a heading of level ≤ reset[L]."""
     counts = [0] * 5
+    out: list[tuple[Item, int]] = []
     for item in items:
         if item.kind not in ("heading", "run_in"):
             continue
         counts[item.level] += 1
         for deeper in range(item.level + 1, 5):
-            if deeper not in continued:
+            if item.level <= reset.get(deeper, deeper - 1):
                 counts[deeper] = 0
-        if item.written is not None and item.written != counts[item.level]:
+        out.append((item, counts[item.level]))
+    return out
+
+
+def numbering_rules(items: list[Item], report: Report) -> dict[str, Any] | None:
+    """How the source numbers levels 2–4: restarting under each parent (the default), running on
+    through the document (``continue: [3]``) or restarting only under a higher level
+    (``continue: {3: 1}``) — whichever matches the numbers the source wrote best."""
+    reset: dict[int, int] = {}
+    for level in (2, 3, 4):
+        best: tuple[int, int] | None = None  # (mismatches, reset level)
+        for candidate in range(level - 1, -1, -1):  # the default first: it wins ties
+            trial = {**reset, level: candidate}
+            misses = sum(1 for item, n in _simulate(items, trial)
+                         if item.level == level and item.written is not None and item.written != n)
+            if best is None or misses < best[0]:
+                best = (misses, candidate)
+        if best is not None and best[1] != level - 1:
+            reset[level] = best[1]
+    for item, n in _simulate(items, reset):
+        if item.written is not None and item.written != n:
             report.add(CORRECTED, item.index,
-                       f"原文编号为 {item.written}，按顺序应为 {counts[item.level]}，已由 docgen 重新编号")
-    return rules
+                       f"原文编号为 {item.written}，按顺序应为 {n}，已由 docgen 重新编号")
+    if not reset:
+        return None
+    if all(v == 0 for v in reset.values()):
+        return {"continue": sorted(reset)}
+    through = [level for level, r in reset.items() if r == 0]
+    if through:
+        report.add(UNCERTAIN, None, f"第 {'、'.join(map(str, through))} 层全文连续编号，与其他层的规则无法同时写出，"
+                                    "按在上级下重新编号处理")
+    return {"continue": {level: r for level, r in sorted(reset.items()) if r}}
 
 
 def build_tree(items: list[Item]) -> list[Any]:

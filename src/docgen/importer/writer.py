@@ -58,13 +58,19 @@ def dump(*, source: str, template: str, reason: str, meta: dict[str, Any],
             meta_map[key] = _node(value)
         elif key in ("recipients", "copy_to", "keywords", "attendees", "absent", "observers") or (
                 key in ("issuer", "issuer_mark") and isinstance(value, list)):
-            meta_map[key] = _seq(list(value), flow=True) if len(value) > 1 or key != "issuer" \
-                else value[0]
+            items = [_seq(list(v), flow=True) if isinstance(v, list) else v for v in value]
+            meta_map[key] = _seq(items, flow=True) if len(value) > 1 or key != "issuer" else value[0]
         else:
             meta_map[key] = value
     root["meta"] = meta_map
     if numbering:
-        root["numbering"] = CommentedMap({"continue": _seq(numbering["continue"], flow=True)})
+        cont = numbering["continue"]
+        if isinstance(cont, dict):
+            flow = CommentedMap(cont)
+            flow.fa.set_flow_style()
+        else:
+            flow = _seq(cont, flow=True)
+        root["numbering"] = CommentedMap({"continue": flow})
         root.yaml_add_eol_comment("这些层级的序号全文连续（按原文的编号判断）", "numbering")
     if figures:
         fig_map = CommentedMap()
