@@ -33,6 +33,16 @@ def test_shipped_templates_come_from_the_package():
                for path in available_templates().values())
 
 
+def test_bad_config_is_a_located_error(tmp_path, monkeypatch):
+    from docgen.errors import DataError
+
+    (tmp_path / "docgen.toml").write_text("templates = [1, 2]\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError) as err:
+        available_templates()
+    assert "docgen.toml" in err.value.describe() and "templates" in err.value.describe()
+
+
 def test_user_folders_come_first(tmp_path, monkeypatch):
     env_dir, conf_dir, local = tmp_path / "env", tmp_path / "conf", tmp_path / "work" / "templates"
     for d in (env_dir, conf_dir, local):
@@ -40,7 +50,7 @@ def test_user_folders_come_first(tmp_path, monkeypatch):
     (local / "notice.docx").write_bytes(NOTICE.read_bytes())
     (env_dir / "意见.docx").write_bytes(NOTICE.read_bytes())
     (conf_dir / "批复.docx").write_bytes(NOTICE.read_bytes())
-    (tmp_path / "work" / "docgen.yaml").write_text(f"templates: {conf_dir}\n", encoding="utf-8")
+    (tmp_path / "work" / "docgen.toml").write_text(f'templates = "{conf_dir}"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path / "work")
     monkeypatch.setenv("DOCGEN_TEMPLATES", str(env_dir))
     found = available_templates()

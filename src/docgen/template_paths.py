@@ -5,9 +5,10 @@ Lookup order (first match of a name wins):
 1. ``./templates`` (the current folder);
 2. ``templates/`` next to the data file's folder (``data/x.yaml`` → ``templates/``);
 3. the folders in ``DOCGEN_TEMPLATES`` (separated by ``os.pathsep``);
-4. the folders under ``templates:`` in a config file — ``./docgen.yaml``, else
-   ``$XDG_CONFIG_HOME/docgen/config.yaml`` (``~/.config/docgen/config.yaml``);
-   relative folders are relative to the config file;
+4. the folders under ``templates`` in a config file — ``./docgen.toml``, else
+   ``$XDG_CONFIG_HOME/docgen/config.toml`` (``~/.config/docgen/config.toml``);
+   relative folders are relative to the config file (TOML, so that a folder of
+   .yaml data files never mistakes it for data);
 5. the templates shipped inside the package (``importlib.resources``:
    ``docgen/templates``, which in a checkout is a link to the repository's
    ``templates/`` folder, so there is one copy).
@@ -24,7 +25,7 @@ from pathlib import Path
 from docgen.errors import DataError, Location
 
 ENV_VAR = "DOCGEN_TEMPLATES"
-CONFIG_NAME = "docgen.yaml"
+CONFIG_NAME = "docgen.toml"
 
 
 def shipped_dir() -> Path:
@@ -34,21 +35,21 @@ def shipped_dir() -> Path:
 
 def config_files() -> list[Path]:
     xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return [Path.cwd() / CONFIG_NAME, Path(xdg) / "docgen" / "config.yaml"]
+    return [Path.cwd() / CONFIG_NAME, Path(xdg) / "docgen" / "config.toml"]
 
 
 def config_dirs() -> list[Path]:
     """Template folders named by the first config file that exists."""
-    import yaml  # noqa: PLC0415
+    import tomllib  # noqa: PLC0415
 
     for file in config_files():
         if not file.is_file():
             continue
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
-            raise DataError("配置文件无法读取。", location=Location(file=str(file)),
-                            fix="配置文件是 YAML，例如一行 templates: D:/公文模板") from exc
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+            raise DataError(f"配置文件无法读取（{exc}）。", location=Location(file=str(file)),
+                            fix='配置文件是 TOML，例如一行 templates = "D:/公文模板"') from exc
         value = data.get("templates") if isinstance(data, dict) else None
         if value is None:
             return []
@@ -56,7 +57,7 @@ def config_dirs() -> list[Path]:
         if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
             raise DataError("配置文件中的 templates 应是一个文件夹或文件夹列表。",
                             location=Location(file=str(file), path="templates"),
-                            fix="写成 templates: D:/公文模板 或 templates: [模板, D:/公文模板]")
+                            fix='写成 templates = "D:/公文模板" 或 templates = ["模板", "D:/公文模板"]')
         return [(file.parent / f).resolve() if not Path(f).is_absolute() else Path(f)
                 for f in folders]
     return []

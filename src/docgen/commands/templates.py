@@ -9,8 +9,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("templates", help="列出可用的模板",
                        description="列出可用的模板及其用途。按以下顺序查找，同名时前面的优先："
                                    "当前目录的 templates/、数据文件上一级目录的 templates/、"
-                                   "环境变量 DOCGEN_TEMPLATES 中的文件夹、配置文件 docgen.yaml"
-                                   "（或 ~/.config/docgen/config.yaml）中 templates: 写的文件夹、"
+                                   "环境变量 DOCGEN_TEMPLATES 中的文件夹、配置文件 docgen.toml"
+                                   "（或 ~/.config/docgen/config.toml）中 templates 写的文件夹、"
                                    "docgen 自带的模板。模板名可以是中文（templates/通报.docx 即 通报）。"
                                    "在数据文件中写 template: 模板名 使用；docgen new --template 模板名 "
                                    "生成数据文件草稿；docgen template check 模板名 检查模板。")
