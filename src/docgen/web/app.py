@@ -91,6 +91,7 @@ class Web:
         self.pool = Pool(config.workers)
         self.previews = PreviewCache()
         self.preview_errors: dict[str, str] = {}
+        self.build_seconds: dict[str, float] = {}
         self.latest: dict[str, int] = {}
         self.locks: dict[str, asyncio.Lock] = {}
         self.counter = 0
@@ -108,7 +109,11 @@ class Web:
         return paths.inside(self.data_dir, name, **kw)
 
     async def preview(self, name: str, text: str) -> tuple[str, list[bytes] | None, str | None, float]:
-        """Build ``text`` (a draft of ``name``) into page images; the newest request per document wins."""
+        """Build ``text`` (a draft of ``name``) into page images; the newest request per document wins.
+
+        Returns (key, pages, error, seconds): ``seconds`` is the time spent here,
+        waiting for a worker included; ``self.build_seconds[key]`` the worker's own time.
+        """
         key = text_key(name, text)
         cached = self.previews.get(key)
         if cached is not None:
@@ -126,11 +131,24 @@ class Web:
             with editor.draft_file(self.data_dir, name, text) as draft:
                 built = await self.pool.run(draft, name, preview=True)
             seconds = time.perf_counter() - started
+        self.build_seconds[key] = built.seconds
         if built.error:
             self.preview_errors[key] = built.error
             return key, None, built.error, seconds
         self.previews.put(key, built.pages)
         return key, built.pages, None, seconds
+
+    async def warm_previews(self) -> None:
+        """Preview the newest data file once per worker, so the first page opened is warm."""
+        with contextlib.suppress(Exception):
+            names = paths.data_names(self.data_dir)
+            if not names:
+                return
+            newest = max(names, key=lambda n: (self.data_dir / n).stat().st_mtime_ns)
+            text = (self.data_dir / newest).read_text(encoding="utf-8")
+            await asyncio.gather(self.preview(newest, text),
+                                 *(self.pool.run(self.data_dir / newest, newest, preview=True)
+                                   for _ in range(self.pool.workers - 1)))
 
     async def build_saved(self, name: str, *, pdf: bool = True) -> Built:
         path = self.path(name)
@@ -336,7 +354,9 @@ async def live(request: Request) -> Response:
     html = web.templates.get_template("_live.html").render(
         a=analysis, name=name, preview_key=key, pages=pages, preview_error=error,
         stale=opened.version != request.state.form.get("version"))
-    return HTMLResponse(html, headers={"X-Preview-Seconds": f"{seconds:.3f}"})
+    return HTMLResponse(html, headers={
+        "X-Preview-Seconds": f"{seconds:.3f}",
+        "X-Build-Seconds": f"{web.build_seconds.get(key, 0.0) if seconds else 0.0:.3f}"})
 
 
 @post
@@ -764,11 +784,15 @@ def create_app(config: Config) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        warming = None
         if config.warm:
             web.pool.warm()
+            warming = asyncio.ensure_future(web.warm_previews())
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             web.pool.close()
 
     middleware = [Middleware(GuardMiddleware)]
