@@ -403,3 +403,14 @@ def test_big5_and_gbk_tables(tmp_path: Path) -> None:
                            "c": {"from": "u16.csv", "row": "结案", "column": "数值"}}, base_dir=tmp_path)
     assert figures["a"].text == "12" and figures["c"].text == "9"
     assert "b" not in figures and "Big5" in errors[0].message and "UTF-8" in (errors[0].fix or "")
+
+
+def test_a_label_beyond_the_scanned_rows_says_so(tmp_path: Path) -> None:
+    from docgen import limits
+
+    rows = "名称,数值\n" + "".join(f"行{i},{i}\n" for i in range(limits.MAX_SHEET_ROWS + 5))
+    (tmp_path / "长表.csv").write_text(rows, encoding="utf-8")
+    figures, errors = run({"a": {"from": "长表.csv", "row": f"行{limits.MAX_SHEET_ROWS + 3}", "column": "数值"},
+                           "b": {"from": "长表.csv", "row": "行5", "column": "数值"}}, base_dir=tmp_path)
+    assert figures["b"].text == "5"
+    assert "a" not in figures and f"最多查找 {limits.MAX_SHEET_ROWS} 行" in errors[0].message

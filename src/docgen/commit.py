@@ -32,6 +32,7 @@ process send itself that signal at that step.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -73,8 +74,19 @@ def _fault(step: str) -> None:
         os.kill(os.getpid(), getattr(signal, f"SIG{name or 'KILL'}"))
 
 
+_REASONS = {errno.ENOTDIR: "路径中有一段是文件而不是文件夹", errno.EACCES: "没有写入权限",
+            errno.EPERM: "没有写入权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "磁盘是只读的",
+            errno.ENOENT: "文件夹不存在", errno.EISDIR: "同名的是一个文件夹", errno.EDQUOT: "磁盘配额已用完",
+            errno.ENAMETOOLONG: "文件名过长", errno.EBUSY: "文件正被占用"}
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's refusal in Chinese (the English text when it is not a common one)."""
+    return _REASONS.get(exc.errno or -1) or exc.strerror or type(exc).__name__
+
+
 def write_error(path: Path, exc: OSError) -> RenderError:
-    reason = exc.strerror or type(exc).__name__
+    reason = os_reason(exc)
     return RenderError(
         f"无法写入文件（{reason}），原有文件未改动",
         location=Location(file=str(path)),

@@ -129,6 +129,10 @@ def _lookup(rows: list[list[object]], address: Address, where: str) -> object:
         raise SheetProblem(f"{where}是空的。", "检查文件内容和工作表名称。")
     headers = [_label(v) for v in rows[0]]
     column = str(address.column).strip()
+    if column not in headers and len(headers) >= limits.MAX_SHEET_COLUMNS:
+        raise SheetProblem(f"{where}的前 {limits.MAX_SHEET_COLUMNS} 列中没有列“{column}”"
+                           f"（docgen 最多读取 {limits.MAX_SHEET_COLUMNS} 列）。",
+                           "把要引用的列移到表格前部，或改用 cell: 指定单元格。")
     if column not in headers:
         raise SheetProblem(f"{where}的第一行没有列“{column}”（现有：{'、'.join(h for h in headers if h) or '无'}）。",
                            "column: 写第一行中的列标题，或改用 cell: B3 指定单元格。")
@@ -138,6 +142,9 @@ def _lookup(rows: list[list[object]], address: Address, where: str) -> object:
         if row and _label(row[0]) == label:
             return row[c] if c < len(row) else None
     labels = [_label(row[0]) for row in rows[1:] if row]
+    if len(rows) >= MAX_ROWS:  # never a silent truncation: say where the search stopped
+        raise SheetProblem(f"{where}的前 {MAX_ROWS} 行中没有行“{label}”（docgen 最多查找 {MAX_ROWS} 行）。",
+                           "把要引用的行移到表格前部，或改用 cell: 指定单元格。")
     raise SheetProblem(f"{where}的第一列没有行“{label}”（现有：{'、'.join(x for x in labels[:10] if x) or '无'}）。",
                        "row: 写第一列中的行名称，或改用 cell: B3 指定单元格。")
 
