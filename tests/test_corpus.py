@@ -97,6 +97,12 @@ def corpus(tmp_path_factory):
     pages = sum(r.get("pages", 0) for r in results.values())
     ok = sum(r["status"] == "ok" for r in results.values())
     print(f"\ncorpus: {len(results)} files ({ok} converted, {pages} pages) in {total:.0f} s")
+    report = os.environ.get("DOCGEN_CORPUS_REPORT")  # page counts etc. for docs/pdf-engine.md
+    if report:
+        Path(report).write_text(json.dumps(
+            {name: {k: r.get(k) for k in ("status", "pages", "seconds", "warnings", "message")}
+             for name, r in sorted(results.items())}, ensure_ascii=False, indent=1),
+            encoding="utf-8")
     return results
 
 
@@ -209,3 +215,20 @@ def test_corpus_file(corpus, name):
     assert result["notdef"] == 0, f"{name}: {result['notdef']} .notdef glyphs"
     assert result["pdfa"] == [], f"{name}: labelled PDF/A-2b but {result['pdfa'][:3]}"
     assert missing_text(name, result) == []
+
+
+@pytest.mark.parametrize("name", ["090_bug53475-password-is-pass.docx", "107_protected_agile.docx"])
+def test_encrypted_files_are_named_as_password_protected(corpus, name):
+    result = corpus[name]
+    assert result["status"] == "error" and "文件有密码保护" in result["message"]
+
+
+def test_iso_strict_file_is_read_and_named(corpus):
+    result = corpus["068_strict-format.docx"]
+    assert result["status"] == "ok" and result["text"].strip()
+    assert any("Strict" in w for w in result["warnings"])
+
+
+def test_footer_text_box_page_number_is_drawn(corpus):
+    result = corpus["014_image_vml.docx"]
+    assert result["text"].rstrip().endswith("1")

@@ -406,6 +406,11 @@ class _Reader:
         if len(bodies) > 1:
             self.warn.add(f"文档中有 {len(bodies)} 个正文（w:body），只排版第一个，其余已跳过",
                           "word/document.xml", "用 Word 或 WPS 打开后重新保存（Word 只认第一个正文）。")
+        background = self.root.find(w("background"))
+        if background is not None and (wattr(background, "color") or "auto").upper() not in (
+                "AUTO", "FFFFFF"):
+            self.warn.add(f"页面背景色（#{wattr(background, 'color')}）未支持，PDF 为白色页面",
+                          "word/document.xml", "归档用 PDF 一般不需要背景色；如需要，请用 --engine libreoffice。")
         if self.pkg.strict:
             self.warn.add("文档为 ISO/IEC 29500 Strict 格式，按通常的（Transitional）格式读取，"
                           "个别格式可能有出入", "word/document.xml",
