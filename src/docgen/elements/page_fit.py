@@ -314,3 +314,50 @@ def fit_tail(docx: bytes, measure: Measure, laid_out: Typeset | None = None
 
 def _trouble(laid_out: Typeset) -> Trouble | None:
     return find_trouble(laid_out.pages, _before(laid_out))
+
+
+# ---------------------------------------------------------------- styles spaced off the grid
+
+def _grid_pitch_twips(docx: bytes) -> int | None:
+    """The line pitch of the first section with a lines grid (twips), or None."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        root = parse_xml(z.read("word/document.xml"), where="word/document.xml")
+    for grid in root.iter(_w("docGrid")):
+        if grid.get(_w("type")) in ("lines", "linesAndChars", "snapToChars") and \
+                (grid.get(_w("linePitch")) or "").isdigit():
+            return int(grid.get(_w("linePitch")))
+    return None
+
+
+def unsnap_spaced_styles(docx: bytes) -> bytes:
+    """Styles whose exact or at-least line spacing is not the grid pitch get ``w:snapToGrid
+    w:val="0"`` (unless they say otherwise), so that every editor gives them the spacing
+    Word gives them.
+
+    On a lines grid Word uses an exact spacing as it is and an at-least one above the
+    pitch as it is (:mod:`docgen.pdf.grid`); LibreOffice ignores both on grid-snapped
+    paragraphs.  Off the grid, both use the value — so the .docx says so, and Word's
+    page does not change.  A style whose spacing equals the pitch keeps the grid.
+    """
+    pitch = _grid_pitch_twips(docx)
+    if not pitch:
+        return docx
+
+    def edit(root: etree._Element) -> bool:
+        changed = False
+        holders = [st.find(_w("pPr")) for st in root.iter(_w("style"))
+                   if st.get(_w("type")) == "paragraph"]
+        holders.append(root.find(f"{_w('docDefaults')}/{_w('pPrDefault')}/{_w('pPr')}"))
+        for ppr in holders:
+            if ppr is None or ppr.find(_w("snapToGrid")) is not None:
+                continue
+            spacing = ppr.find(_w("spacing"))
+            if spacing is None or not (spacing.get(_w("line")) or "").lstrip("-").isdigit():
+                continue
+            rule, line = spacing.get(_w("lineRule")) or "auto", abs(int(spacing.get(_w("line"))))
+            if (rule == "exact" and line != pitch) or (rule == "atLeast" and line > pitch):
+                _child(ppr, "snapToGrid").set(_w("val"), "0")
+                changed = True
+        return changed
+
+    return rewrite_part(docx, "word/styles.xml", edit)

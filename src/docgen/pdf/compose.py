@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
 from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.grid import grid_line
 from docgen.pdf.linebreak import break_lines, clusters, is_cjk, justify_gap, trim_trailing
 from docgen.pdf.metrics import Face, FontBook
 from docgen.pdf.styles import Border, ParaProps, RunProps
@@ -317,9 +318,13 @@ def line_height(props: ParaProps, asc: float, desc: float, grid: float | None) -
     """(height, baseline from top) of a line whose glyphs reach ``asc`` up and ``desc`` down."""
     natural = asc + desc
     if grid and props.snap_to_grid:
-        # On a line grid LibreOffice ignores the paragraph's line spacing: a line takes
-        # as many grid lines as its glyphs need and is centred in them (measured on
-        # LibreOffice 7.4 with 12-36 pt Fandol and WenQuanYi lines, exact 28.95/43 pt).
+        # Word's rule where the paragraph's spacing is not the grid's (pdf/grid.py)
+        word = grid_line(props.line_rule, props.line, props.line_multiple, asc, desc, grid)
+        if word is not None:
+            return word
+        # Otherwise a line takes as many grid lines as its glyphs need and is centred in
+        # them (measured on LibreOffice 7.4 with 12-36 pt Fandol and WenQuanYi lines,
+        # exact 28.95/43 pt).
         h = max(1, math.ceil(natural / grid - 1e-6)) * grid
         return h, (h - natural) / 2 + asc
     if props.line_rule == "exact" and props.line:
