@@ -105,7 +105,9 @@ def prepare_out_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RenderError(f"无法创建输出文件夹（{exc.strerror or type(exc).__name__}），没有写入任何文件",
+        from docgen.commit import os_reason  # noqa: PLC0415
+
+        raise RenderError(f"无法创建输出文件夹（{os_reason(exc)}），没有写入任何文件",
                           location=Location(file=str(out_dir)),
                           fix="检查 --out 指定的路径是否正确、是否有写入权限、磁盘是否已满。") from exc
     recover(out_dir)
