@@ -72,6 +72,8 @@ def _facts(pdf: Path) -> dict:
             "images": [len(p.images) for p in pages],
             "red": [(round(r.y, 1), round(r.x1 - r.x0)) for r in rules(pages[0]) if red(r.color)],
             "record_bottom": max((r.y for r in last_rules), default=None),
+            # body-table and 版记 rules: the table styles (公文表格 …) were found and applied
+            "black_rules": sum(1 for p in pages for r in rules(p) if not red(r.color)),
             "text": [[ln.text for ln in text_lines(p) if ln.top < TEXT_BOTTOM_MM + 1] for p in pages],
             "footers": [[ln.text for ln in text_lines(p) if ln.top >= TEXT_BOTTOM_MM + 1]
                         for p in pages],
@@ -120,6 +122,7 @@ def test_libreoffice_resaved_template_builds_the_same(data: Path, resaved, origi
     if meta.get("seal") or meta.get("seals"):
         assert sum(got["images"]) >= 1
     assert got["red"] == want["red"]  # 红色分隔线 / 信函 double lines, same place and length
+    assert got["black_rules"] == want["black_rules"]  # table borders and 版记 rules
     if _template_of(data) in ("notice", "request", "report-file", "minutes"):
         assert got["red"], "the red separator line is missing"
     assert (got["record_bottom"] is None) == (want["record_bottom"] is None)
