@@ -74,7 +74,7 @@ def test_webcopy_meta_and_report():
     assert imported.template == "report"
     text = imported.report.render()
     assert "第 1 行：网页的栏目、来源等信息 “当前位置: 首页 > 要闻动态 > 公示公告”" in text  # dropped, said so
-    assert "编号 “(一)” 不是标准写法" in text
+    assert "编号 “(一)”“(二)”" in text and "不是标准写法" in text and "第 9、17、21" in text
     assert "发布时间" in text
 
 

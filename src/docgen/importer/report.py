@@ -7,6 +7,7 @@ paragraph is either in the data file or listed under 未导入.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 RECOGNISED = "识别"
@@ -58,8 +59,30 @@ class Report:
             if not entries:
                 continue
             lines.append(f"{title}（{len(entries)} 项）：")
-            for e in entries:
-                lines.append(f"  {e.place + '：' if e.place else ''}{e.message}")
+            lines.extend(_grouped(entries))
         if not self.of(UNCERTAIN) and not self.of(DROPPED):
             lines.append("没有不确定或未导入的内容。")
         return "\n".join(lines)
+
+
+def _grouped(entries: list[Entry], at_least: int = 4) -> list[str]:
+    """One line per entry; entries that differ only in a quoted “…” part, when many, as one line."""
+    templates: dict[str, list[Entry]] = {}
+    for e in entries:
+        templates.setdefault(re.sub(r"“[^”]*”", "“…”", e.message), []).append(e)
+    lines: list[str] = []
+    shown: set[str] = set()
+    for e in entries:
+        template = re.sub(r"“[^”]*”", "“…”", e.message)
+        group = templates[template]
+        if len(group) < at_least or not e.place:
+            lines.append(f"  {e.place + '：' if e.place else ''}{e.message}")
+            continue
+        if template in shown:
+            continue
+        shown.add(template)
+        quoted = "".join(dict.fromkeys(q for g in group for q in re.findall(r"“[^”]*”", g.message)))
+        places = "、".join(g.place.removeprefix("第 ").split(" ")[0] for g in group)
+        unit = group[0].place.rsplit(" ", 1)[-1]
+        lines.append(f"  第 {places} {unit}：{template.replace('“…”', quoted, 1)}")
+    return lines
