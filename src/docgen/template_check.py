@@ -17,6 +17,7 @@ no 版记 rows …) that the template does not have.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -501,17 +502,30 @@ def needed_roles(document) -> list[tuple[tuple[Role, ...], str]]:
     return needs
 
 
-def missing_role_warnings(document, template: str | Path) -> list[DocgenWarning]:
-    """A warning for each role the data needs that ``template`` does not have."""
-    path = Path(template)
+@functools.lru_cache(maxsize=32)
+def _template_roles(path: str, mtime_ns: int, size: int) -> frozenset[Role] | None:
+    """Roles the paragraphs of a template carry, once per version of the file."""
     try:
-        roles = style_roles(path)
+        roles = style_roles(Path(path))
         with zipfile.ZipFile(path) as zf:
             used: set[Role] = set()
             for part in _parts(zf):
                 used |= _used_roles(etree.fromstring(zf.read(part), _PARSER), roles)
     except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-        return []  # rendering reports an unreadable template
+        return None  # rendering reports an unreadable template
+    return frozenset(used)
+
+
+def missing_role_warnings(document, template: str | Path) -> list[DocgenWarning]:
+    """A warning for each role the data needs that ``template`` does not have."""
+    path = Path(template)
+    try:
+        stat = path.stat()
+    except OSError:
+        return []
+    used = _template_roles(str(path), stat.st_mtime_ns, stat.st_size)
+    if used is None:
+        return []
     out = []
     for wanted, why in needed_roles(document):
         if used & set(wanted):
