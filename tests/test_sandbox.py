@@ -211,3 +211,50 @@ def test_failed_build_leaves_previous_output(tmp_path: Path, out: Path) -> None:
     with pytest.raises(DocgenError):
         build(data_file(tmp_path, body=["{{ figures.不存在 }}"]), out_dir=out, pdf=False)
     assert snapshot(out) == before
+
+
+# -- the budget (issue 13): every amplifier stops within seconds and a few hundred MB -------------
+
+BUDGET_CASES = [
+    "{{ '%0999999999d' % 1 }}", "{{ '%*d' % (999999999, 1) }}", "{{ '%(a)999999999s' % {'a': 1} }}",
+    "{{ '{:999999999}'.format(1) }}", "{{ '{0:{1}}'.format(1, 999999999) }}",
+    "{{ ('a' * 1000)|replace('a', 'a' * 1000)|replace('a', 'a' * 1000) }}",
+    "{{ ('a' * 1000).replace('a', 'a' * 100000) }}", "{{ 'x'|center(999999999) }}",
+    "{{ 'x'|indent(999999999) }}", "{{ 'x'.ljust(999999999) }}", "{{ '\\t'.expandtabs(999999999) }}",
+    "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+    "{{ (9 ** 999) ** 999 }}", "{{ 10 ** 100000 }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(100) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
+    "{{ lipsum(999999999) }}",
+]
+
+
+@pytest.mark.parametrize("expression", BUDGET_CASES)
+def test_budget_stops_hostile_expressions(expression: str) -> None:
+    import resource
+    import time
+
+    from jinja2.exceptions import TemplateError as JinjaError
+
+    from docgen.safety import BoundedSandbox
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    with pytest.raises(JinjaError) as info:
+        BoundedSandbox(autoescape=False).from_string(expression).render()
+    assert time.monotonic() - started < 5
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 300, f"{grown_mb:.0f} MB"
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(info.value.message or "")) \
+        or "undefined" in str(info.value)
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("{{ 3 * 4 }}{{ '%5.2f' % 3.14159 }}{{ '{:>4}'.format('a') }}", "12 3.14   a"),
+    ("{{ 'ab'|center(6) }}|{{ ', '.join(['a', 'b']) }}|{{ 2 ** 10 }}", "  ab  |a, b|1024"),
+    ("{% for i in range(3) %}{{ i }}{% endfor %}", "012"),
+])
+def test_budget_leaves_ordinary_expressions_alone(expression: str, expected: str) -> None:
+    from docgen.safety import BoundedSandbox
+
+    assert BoundedSandbox(autoescape=False).from_string(expression).render() == expected

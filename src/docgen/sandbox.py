@@ -387,6 +387,7 @@ class BoundedSandbox(SandboxedEnvironment):
         kwargs.setdefault("undefined", StrictUndefined)
         super().__init__(*args, **kwargs)
         self.globals["range"] = _range_total
+        self.globals.pop("lipsum", None)  # generates text of any size on request; no document needs it
         self.filters = _checked_filters(self.filters)
 
     @staticmethod
