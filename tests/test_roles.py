@@ -93,3 +93,11 @@ def test_paragraph_role_marker_beats_style():
     roles = style_roles(styles)
     ps = list(body.iter(f"{{{W}}}p"))
     assert [paragraph_role(p, roles) for p in ps] == [Role.SIGNATURE, Role.SEAL_DATE, Role.NOTE]
+
+
+def test_role_found_by_style_alias():
+    styles = etree.fromstring(
+        f'<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="a7">'
+        '<w:name w:val="我的盖章署名"/><w:aliases w:val="落款,发文机关署名（加盖印章）"/></w:style>'
+        '</w:styles>')
+    assert style_roles(styles).role_of_id("a7") == Role.SEAL_SIGNATURE

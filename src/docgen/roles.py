@@ -2,7 +2,7 @@
 
 Editors rename style IDs (LibreOffice writes ``Style12``, Chinese Word writes
 ``1``/``a3``, WPS its own), but keep what the user sees: the style's name.
-So every role is found here by the style *name* — our templates' names
+So every role is found here by the style *name* (or one of its ``w:aliases``) — our templates' names
 (公文正文, 一级标题, 发文机关署名（加盖印章）…) and the names Word and WPS write
 for the built-in styles in English or Chinese ("heading 1", "标题 1") — or by
 a marker that survives editors: a bookmark named ``docgen_<role>`` or a
@@ -336,6 +336,10 @@ def style_roles(source: Any) -> StyleRoles:
         info = StyleInfo(sid, name or sid, kind, based.get(_w("val")) if based is not None else None)
         result.styles[sid] = info
         hit = _BY_NAME.get(normalize_name(name)) if name else None
+        aliases = st.find(_w("aliases"))
+        if hit is None and aliases is not None:  # Word keeps a renamed style's other names here
+            hit = next((_BY_NAME[normalize_name(a)] for a in re.split(r"[,，]", aliases.get(_w("val")) or "")
+                        if normalize_name(a) in _BY_NAME), None)
         if hit is not None:
             role, rank = hit
             how = "name" if rank == 0 else "alias"
