@@ -317,7 +317,9 @@ def test_clerk_typed_notice(tmp_path):
         ("run_in", 3), ("run_in", 3), ("run_in", 2), ("enumeration", 0), ("paragraph", 0),
         ("table", 0)]
     assert imported.items[-1].table["caption"] == "2022年排查情况表"
-    assert [f.value for f in imported.figures] == ["1280", "356"]  # 6月10日 is a date: not a figure
+    # 6月10日 is a date, not a figure; the table's numbers are named by row and column
+    assert [(f.name, f.value) for f in imported.figures][2:] == [("临水路段数量", "46"), ("危旧桥梁数量", "12")]
+    assert [f.value for f in imported.figures][:2] == ["1280", "356"]
     report = imported.report.render()
     assert "东交发[2023]07号" in report and "“1．” 不是标准写法" in report
     built = build(_write(imported, tmp_path / "通知.yaml"), out_dir=tmp_path / "o", pdf=False)

@@ -64,6 +64,10 @@ def read_blocks(path: Path) -> tuple[list[Block], str, bytes | None]:
         return read_docx(data, str(path)), "段", data
     data = path.read_bytes()
     if suffix in DOCX_SUFFIXES or (suffix not in TEXT_SUFFIXES and zipfile.is_zipfile(path)):
+        if zipfile.is_zipfile(path):
+            from docgen.safety import check_docx_archive  # noqa: PLC0415
+
+            check_docx_archive(path)  # sizes and ratios before anything is inflated
         return read_docx(data, str(path)), "段", data
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an old binary .doc under another name
         from docgen.importer.convert import to_docx  # noqa: PLC0415

@@ -173,6 +173,23 @@ def _escape(text: str) -> str:
     return text.replace("{", "{{ '{' }}")
 
 
+_CELL_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)\s*([%％]?)$")
+_ORDINAL_HEADERS = ("序号", "编号", "序", "代码", "电话", "年份", "年度", "邮编")
+
+
+def _table_cell(cell: str, row: list[str], j: int, header: list[str], namer: Namer,
+                figures: list[Figure]) -> str:
+    """A body-table cell that is one number (12, 97.7%) → a figure named by its row and column."""
+    m = _CELL_NUMBER.match(cell.strip())
+    column = header[j] if j < len(header) else ""
+    if j == 0 or not m or any(w in column for w in _ORDINAL_HEADERS) or \
+            (len(m[1]) > 1 and m[1].startswith("0") and "." not in m[1]):
+        return _escape(cell)
+    name = namer.unique(_clean(row[0])[:10] + _clean(column)[:8])
+    figures.append(Figure(name, m[1], f"表格：{row[0]} / {column}"))
+    return f"{{{{ figures.{name} }}}}{m[2]}"
+
+
 def extract(body: list[Any], namer: Namer | None = None) -> list[Figure]:
     """Replace the statistics of every text in ``body`` in place; return the figures in order."""
     namer = namer or Namer()
@@ -192,7 +209,8 @@ def extract(body: list[Any], namer: Namer | None = None) -> list[Figure]:
             elif "table" in node:
                 table = node["table"]
                 table["header"] = [_escape(c) for c in table["header"]]
-                table["rows"] = [[_escape(c) for c in row] for row in table["rows"]]
+                table["rows"] = [[_table_cell(c, row, j, table["header"], namer, figures)
+                                  for j, c in enumerate(row)] for row in table["rows"]]
                 if "caption" in table:
                     table["caption"] = _escape(table["caption"])
 
