@@ -212,6 +212,30 @@ def _dropped_pictures(docx: bytes | None, report: Report, used: int) -> None:
         report.add(DROPPED, None, f"正文中的图片 {len(media) - used} 张（docgen 的正文不放图片）")
 
 
+_HALF_WIDTH = re.compile(r"[\u4e00-\u9fff][,;:?!()]|[,;:?!()][\u4e00-\u9fff]")
+
+
+def _half_width_hint(body: list[Any], report: Report) -> None:
+    """Half-width punctuation in Chinese text (typical of web copies): say how to fix it."""
+    found = 0
+
+    def walk(value: Any) -> None:
+        nonlocal found
+        if isinstance(value, str):
+            found += len(_HALF_WIDTH.findall(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(body)
+    if found:
+        report.add(UNCERTAIN, None, f"正文中有约 {found} 处半角标点（, ; : ( ) 等），按原文导入；"
+                                    "运行 docgen check 数据文件 --fix 改为全角")
+
+
 def _count(items: list[Item], figures: list[figures_mod.Figure], report: Report) -> None:
     names = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
     for item in items:
@@ -255,6 +279,7 @@ def import_document(path: str | Path, template: str | None = None,
         if isinstance(att, dict) and att.get("body"):
             figures.extend(figures_mod.extract(att["body"], namer))
     _dropped_pictures(docx, report, len(pictures))
+    _half_width_hint(body, report)
     _count(items, figures, report)
     text = dump(source=path.name, template=chosen, reason=reason, meta=meta, numbering=rules,
                 figures=figures, body=body)
