@@ -660,3 +660,67 @@ def test_the_only_item_of_a_part_cannot_be_deleted(tmp_path):
     assert response.status_code == 422 and "唯一的一项" in unescape(response.text)
     assert bad.status_code == 422 and "无法识别的操作" in unescape(bad.text)
     assert "唯一的段落" in (data / "小.yaml").read_text(encoding="utf-8")
+
+
+class _Form(__import__("html.parser").parser.HTMLParser):
+    """The fields a browser would submit for the page's #editor form."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields: list[tuple[str, str]] = []
+        self._in_form = False
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == "editor":
+            self._in_form = True
+        if not self._in_form or "name" not in a and tag != "option":
+            return
+        if tag == "input":
+            self.fields.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea, self._text = a["name"], ""
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value") or ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea" and self._textarea:
+            text = self._text[1:] if self._text.startswith("\n") else self._text
+            self.fields.append((self._textarea, text))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text += data
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "data").glob("*.yaml")))
+def test_saving_the_whole_unchanged_form_keeps_every_byte(tmp_path, name):
+    data = _data_dir(tmp_path, [name])
+    before = (data / name).read_bytes()
+    app = create_app(Config(data_dir=data, out_dir=tmp_path / "out", warm=False))
+    with TestClient(app, base_url=BASE) as client:
+        html = client.get(f"/edit/{name}").text
+        parser = _Form()
+        parser.feed(html)
+        form = dict(parser.fields)
+        assert len(form) == len(parser.fields) > 5
+        response = client.post(f"/edit/{name}/save", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    assert (data / name).read_bytes() == before
+
+
+def test_meta_shows_the_elements_the_template_prints(site):
+    client, data, _ = site
+    html = unescape(_edit(client, LETTER))
+    for label in ("发文字号", "主送机关", "抄送机关", "印章图片", "印发机关", "附件"):
+        assert f">{label}</label>" in html, label

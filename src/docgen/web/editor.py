@@ -58,6 +58,17 @@ META_HINTS = {
     "absent": "请假人员，每行一个。",
     "observers": "列席人员，每行一个。",
 }
+#: Template values (render_docx.template_context) → the meta elements they print.
+TEMPLATE_VALUES = {
+    "date_text": ("date",), "recipients_text": ("recipients",), "copy_to_text": ("copy_to",),
+    "title_lines": ("title",), "title_text": ("title",),
+    "header_lines": ("copy_number", "classification", "urgency"),
+    "issuer_marks": ("issuer_mark",), "issuer_mark_text": ("issuer_mark", "with_wenjian"),
+    "issuers": ("issuer",), "has_seal": ("seal",), "joint_seals": ("seal",),
+    "attachment_notes": ("attachments",), "attachment_pages": ("attachments",),
+    "print_date_text": ("print_date",), "has_record": ("copy_to", "printer"),
+    "attendees_text": ("attendees",), "absent_text": ("absent",), "observers_text": ("observers",),
+}
 LINE_LIST_KEYS = {"recipients", "copy_to", "keywords", "issuer_mark", "attendees", "absent",
                   "observers"}
 
@@ -219,9 +230,11 @@ def _meta_fields(meta: Any, wanted: list[str]) -> list[TextField]:
             kind = "number"
         elif key == "with_wenjian":
             kind = "bool"
-        if isinstance(value, dict) or (isinstance(value, list) and kind != "lines"):
+        if isinstance(value, dict) or (isinstance(value, list) and kind != "lines") \
+                or key == "attachments":
             editable = False
-        text = _text(value) if editable else json.dumps(_plainify(value), ensure_ascii=False)
+        text = _text(value) if editable or value is None else json.dumps(_plainify(value),
+                                                                           ensure_ascii=False)
         out.append(TextField(("meta", key), label, text, multiline=kind == "lines", kind=kind,
                              hint=hint if editable else "这一项结构较复杂，请在数据文件中修改。",
                              editable=editable))
@@ -418,9 +431,10 @@ def _template_meta_keys(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...
         return []
     text = re.sub(r"<[^>]+>", "", xml)
     seen: list[str] = []
-    for m in re.finditer(r"meta\.([A-Za-z_]+)", text):
-        if m[1] not in seen:
-            seen.append(m[1])
+    for m in re.finditer(r"meta\.([A-Za-z_]+)|\b([a-z_]+)\b", text):
+        for key in ((m[1],) if m[1] else TEMPLATE_VALUES.get(m[2], ())):
+            if key not in seen:
+                seen.append(key)
     return tuple(seen)
 
 
