@@ -345,9 +345,10 @@ def _check_fonts(zf: zipfile.ZipFile, roles: StyleRoles, report: TemplateReport)
 
     sheet = StyleSheet.from_xml(read("word/styles.xml"), read("word/theme/theme1.xml"),
                                 lambda data: etree.fromstring(data, _PARSER))
+    present = report.used | (set(roles.by_role) & STYLE_ONLY)
     for role, (font, size) in ROLE_FONTS.items():
         info = roles.by_role.get(role)
-        if info is None:
+        if info is None or role not in present:  # a style the template does not use
             continue
         if BY_ROLE[role].kind == CHARACTER:
             props = sheet.run_props(None, info.style_id, {})
@@ -381,8 +382,7 @@ OPTIONAL_ROLES = (Role.TITLE, Role.RECIPIENT, Role.SIGNATURE, Role.DATE, Role.SE
 # Roles that exist only as styles (docgen inserts their paragraphs): a style is enough
 STYLE_ONLY = {Role.TABLE, Role.TABLE_CAPTION, Role.BODY_TABLE_HEAD, Role.BODY_TABLE_TEXT,
               Role.TAIL, Role.HEADING1_CHAR, Role.HEADING2_CHAR, Role.HEADING3_CHAR,
-              Role.HEADING4_CHAR, Role.ISSUER_MARK_MEDIUM, Role.ISSUER_MARK_SMALL,
-              Role.ISSUER_MARK_TINY, Role.BODY, Role.HEADING1, Role.HEADING2, Role.HEADING3,
+              Role.HEADING4_CHAR, Role.BODY, Role.HEADING1, Role.HEADING2, Role.HEADING3,
               Role.HEADING4}
 
 
