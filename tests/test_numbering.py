@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from docgen.model import Enumeration, Heading, NumberingRules, Paragraph
-from docgen.numbering import chinese_numeral, format_number, number_blocks
+from docgen.model import Attachment, Enumeration, Heading, NumberingRules, Paragraph, Table
+from docgen.numbering import (
+    chinese_numeral,
+    format_number,
+    number_attachments,
+    number_blocks,
+    table_marker,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,12 +75,15 @@ SEED_LIKE = (
         (NumberingRules(continue_levels=frozenset({2, 3, 4})),
          ["一、", "（一）", "1.", "2.", "（二）", "3.", "4.", "（1）", "（2）", "二、", "5.", "6.",
           "三、", "一是", "二是", "三是", "四、", "（三）", "（四）"]),
+        (NumberingRules(run_on=((3, 1),)),  # items run on across （一）（二）, restart under 一、
+         ["一、", "（一）", "1.", "2.", "（二）", "3.", "4.", "（1）", "（2）", "二、", "1.", "2.",
+          "三、", "一是", "二是", "三是", "四、", "（一）", "（二）"]),
         (NumberingRules(formats=("第{cn}部分 ", "{cn}、", "（{cn}）", "{n}."),
                         enumeration="第{cn}，"),
          ["第一部分 ", "一、", "（一）", "（二）", "二、", "（一）", "（二）", "1.", "2.", "第二部分 ",
           "（一）", "（二）", "第三部分 ", "第一，", "第二，", "第三，", "第四部分 ", "一、", "二、"]),
     ],
-    ids=["restart", "continue-3", "continue-2-3-4", "custom-formats"],
+    ids=["restart", "continue-3", "continue-2-3-4", "run-on-3-under-1", "custom-formats"],
 )
 def test_restart_and_continue(rules: NumberingRules, expected: list[str]) -> None:
     assert labels(SEED_LIKE, rules) == expected
@@ -100,3 +109,35 @@ def test_block_kinds_and_text() -> None:
         ("paragraph", 0, "", "一是甲；二是乙。"),
         ("paragraph", 0, "", "结语"),
     ]
+
+
+def test_run_in_heading_with_enumeration_and_lead_in() -> None:
+    blocks = number_blocks(
+        (Heading("强化组织领导。", 2, "成立领导小组。", (), enumeration=("定方案；", "建机制。")),
+         Heading("完善制度", 2, None, (), enumeration=("甲；", "乙。")),
+         Enumeration(("调解；", "复议。"), inline=True, lead="主要做法："),
+         Enumeration(("一条", "二条"), lead="问题如下。")),
+        NumberingRules())
+    assert [(b.kind, b.label, b.text) for b in blocks] == [
+        ("run_in", "（一）强化组织领导。", "成立领导小组。一是定方案；二是建机制。"),
+        ("run_in", "（二）完善制度", "一是甲；二是乙。"),
+        ("paragraph", "", "主要做法：一是调解；二是复议。"),
+        ("paragraph", "", "问题如下。"),
+        ("enumeration", "一是", "一条"),
+        ("enumeration", "二是", "二条"),
+    ]
+
+
+def test_attachments_restart_numbering_and_continue_table_markers() -> None:
+    table = Table(("项目",), (("甲",),))
+    body = (h("总体要求", 1, h("目标", 2)), table)
+    main = number_blocks(body, NumberingRules(continue_levels=frozenset({1})))
+    assert [b.text for b in main if b.kind == "table"] == [table_marker(1)]
+    numbered = number_attachments(
+        (Attachment("甲", body), Attachment("只列名称"), Attachment("乙", body,
+                                                               numbering=NumberingRules(formats=("{n}、", "（{n}）", "{n}.", "（{n}）")))),
+        NumberingRules(), tables_before=1)
+    assert [[b.number for b in blocks if b.number] for blocks in numbered] == [
+        ["一、", "（一）"], [], ["1、", "（1）"]]
+    assert [b.text for blocks in numbered for b in blocks if b.kind == "table"] == [
+        table_marker(2), table_marker(3)]
