@@ -166,6 +166,8 @@ def _attachment(att: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": att["name"]}
     if att.get("issued"):
         out["issued"] = True
+    if "_rules" in att:
+        out["_rules"] = att["_rules"]
     if att.get("body"):
         out["body"] = att["body"]
     return out
@@ -177,6 +179,8 @@ def _attachment_bodies(attachments: list[dict[str, Any]], report: Report) -> Non
         items = classify(att.pop("_blocks", []), report)
         if items:
             att["body"] = build_tree(items)
+            if any(i.kind in ("heading", "run_in") for i in items):
+                att["_rules"] = numbering_rules(items, report)
 
 
 def _seals(raw: dict[str, Any], meta: dict[str, Any], docx: bytes | None, prefix: str,
@@ -269,6 +273,14 @@ def import_document(path: str | Path, template: str | None = None,
     pictures = _seals(frame.meta, meta, docx, seal_prefix, report)
     items = classify(blocks[start:end], report)
     rules = numbering_rules(items, report)
+    for att in meta.get("attachments", []):
+        if isinstance(att, dict) and "_rules" in att:
+            own = att.pop("_rules")
+            if own != rules:  # an attachment follows the body's rules unless it says otherwise
+                body_of = att.pop("body", None)
+                att["numbering"] = own or {"continue": []}
+                if body_of is not None:
+                    att["body"] = body_of
     body = build_tree(items)
     if not body:
         body = ["（原文没有正文，请填写）"]

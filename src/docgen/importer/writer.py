@@ -37,7 +37,9 @@ def _node(value: Any) -> Any:
     if isinstance(value, dict):
         m = CommentedMap()
         for k, v in value.items():
-            if k == "header" or (k == "rows" and isinstance(v, list)):
+            if k == "continue" and isinstance(v, list):
+                m[k] = _seq(list(v), flow=True)
+            elif k == "header" or (k == "rows" and isinstance(v, list)):
                 m[k] = _seq([_seq(list(r), flow=True) for r in v]) if k == "rows" else _seq(list(v), True)
             else:
                 m[k] = _node(v)
