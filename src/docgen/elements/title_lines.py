@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import warnings
 
 from docgen.text_width import text_width_em
 
@@ -58,11 +59,13 @@ def em_width(text: str) -> float:
 @functools.lru_cache(maxsize=1)
 def _segmenter():
     """jieba's tokenizer, loaded on first use (about half a second from its cache)."""
-    import jieba  # noqa: PLC0415 - lazy: most titles fit on one line
+    with warnings.catch_warnings():  # its old regexes warn when compiled on newer Pythons
+        warnings.simplefilter("ignore")
+        import jieba  # noqa: PLC0415 - lazy: most titles fit on one line
 
-    jieba.setLogLevel(logging.CRITICAL)  # it logs its progress (and cache trouble) to stderr
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+        jieba.setLogLevel(logging.CRITICAL)  # it logs its progress (and cache trouble) to stderr
+        tokenizer = jieba.Tokenizer()
+        tokenizer.initialize()
     for word in WORDS:
         tokenizer.add_word(word, freq=200_000)
     return tokenizer
