@@ -10,7 +10,9 @@ written and ``StaleError`` says so in Chinese.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
+import functools
 import hashlib
 import io
 import re
@@ -49,11 +51,10 @@ class StaleError(DataError):
 
 @dataclass(frozen=True)
 class Opened:
-    """A data file as the page shows it: its text, round-trip tree and version token."""
+    """A data file as the page shows it: its text and version token."""
 
     path: Path
     text: str
-    tree: Any
     version: str
 
 
@@ -66,8 +67,15 @@ def current_version(path: Path) -> str:
     return version_of(path.read_bytes(), stat.st_mtime_ns)
 
 
-def _yaml_for(text: str) -> YAML:
+@functools.lru_cache(maxsize=64)
+def _indents(text: str) -> tuple[int | None, int | None]:
+    """The file's sequence indent and offset (a full parse: done once per text)."""
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    return indent, block_seq_indent
+
+
+def _yaml_for(text: str) -> YAML:
+    indent, block_seq_indent = _indents(text)
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 10**6
@@ -76,19 +84,25 @@ def _yaml_for(text: str) -> YAML:
 
 
 def parse(text: str, where: str) -> Any:
+    """A fresh round-trip tree of ``text`` (a copy of the one parse kept per text)."""
     try:
-        return _yaml_for(text).load(text)
+        return copy.deepcopy(_parsed(text))
     except YAMLError as exc:
         from docgen.yaml_source import syntax_error  # noqa: PLC0415
 
         raise syntax_error(exc, where) from exc
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> Any:
+    # ruamel parses at ~1 MB/s: as the clerk types, each draft starts from a copy of this
+    return _yaml_for(text).load(text)
+
+
 def open_file(path: Path) -> Opened:
     data = path.read_bytes()
     version = version_of(data, path.stat().st_mtime_ns)
-    text = read_data_text(path)
-    return Opened(path, text, parse(text, str(path)), version)
+    return Opened(path, read_data_text(path), version)
 
 
 def dump(tree: Any, like: str) -> str:
