@@ -173,6 +173,10 @@ class _Counters:
         self.numbering = numbering
         self.counts: dict[str, list[int]] = {}
 
+    def is_bullet(self, nid: str, ilvl: int) -> bool:
+        level = self.numbering.levels.get(nid, {}).get(max(0, min(ilvl, 8)))
+        return level is not None and level.fmt == "bullet"
+
     def label(self, nid: str, ilvl: int) -> str:
         levels = self.numbering.levels.get(nid)
         if not levels:
@@ -321,6 +325,8 @@ class _Reader:
         if num and num[0] != "0" and text.strip():
             auto_label = self.counters.label(num[0], num[1])
             auto_level = num[1] if auto_label else None
+            if not auto_label and self.counters.is_bullet(num[0], num[1]):
+                notes.append("项目符号未导入（作为普通段落）")
         self.blocks.append(Para(
             text=text.replace("\n", "").strip(),
             index=self.count, style=style.name, align=align, outline=outline,
