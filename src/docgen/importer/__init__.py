@@ -207,6 +207,36 @@ def _seals(raw: dict[str, Any], meta: dict[str, Any], docx: bytes | None, prefix
     return files
 
 
+def _headers_and_footers(docx: bytes | None, report: Report, known: tuple[str, ...]) -> None:
+    """Text in page headers and footers (not page numbers) is not imported: say so."""
+    if not docx:
+        return
+    from lxml import etree  # noqa: PLC0415
+
+    seen: list[str] = []
+    with zipfile.ZipFile(__import__("io").BytesIO(docx)) as z:
+        for name in sorted(n for n in z.namelist() if re.match(r"word/(header|footer)\d*\.xml$", n)):
+            try:
+                root = etree.fromstring(z.read(name), etree.XMLParser(resolve_entities=False,
+                                                                      no_network=True))
+            except etree.XMLSyntaxError:
+                continue
+            text = "".join(t.text or "" for t in root.iter(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")).strip()
+            if re.sub(r"[\d\s—–\-－第页共/PAGE]", "", text) and text not in seen and text not in known:
+                seen.append(text)
+    for text in seen:
+        report.add(DROPPED, None, f"页眉或页脚中的文字 “{text[:30]}”（docgen 的页眉页脚由模板决定）")
+
+
+def _empty_paragraphs(blocks: list[Block], report: Report) -> None:
+    from docgen.importer.source import Para  # noqa: PLC0415
+
+    empty = sum(1 for b in blocks if isinstance(b, Para) and not b.text.strip())
+    if empty:
+        report.add(DROPPED, None, f"空段落 {empty} 个（只用于排版，docgen 按标准排版）")
+
+
 def _dropped_pictures(docx: bytes | None, report: Report, used: int) -> None:
     if not docx:
         return
@@ -292,6 +322,11 @@ def import_document(path: str | Path, template: str | None = None,
             figures.extend(figures_mod.extract(att["body"], namer))
     _dropped_pictures(docx, report, len(pictures))
     _half_width_hint(body, report)
+    issuers = meta["issuer"] if isinstance(meta["issuer"], list) else [meta["issuer"]]
+    marks = meta.get("issuer_mark", issuers)
+    known = tuple(issuers) + tuple(marks if isinstance(marks, list) else [marks])
+    _headers_and_footers(docx, report, known + ("".join(known),))
+    _empty_paragraphs(blocks, report)
     _count(items, figures, report)
     text = dump(source=path.name, template=chosen, reason=reason, meta=meta, numbering=rules,
                 figures=figures, body=body)

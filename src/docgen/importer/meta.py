@@ -237,6 +237,7 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
                 i += 1
                 continue
             if b.style in ("版头空白", "红色分隔线", "版头标注"):
+                report.add(DROPPED, b.index, f"版头中无法识别的文字 “{text[:30]}”", role="dropped")
                 i += 1
                 continue
             if _web_meta_line(text, meta):
