@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 
 from docgen.elements.even_pages import Measure, _record_table, settle_record
 from docgen.elements.joint_seal import place_joint_seals
-from docgen.elements.page_fit import fit_tail, pin_widow_control, unsnap_spaced_styles
+from docgen.elements.page_fit import fit_tail, normalise_styles
 from docgen.elements.seal import place_seal
 from docgen.errors import DocgenWarning
 from docgen.model import Document
@@ -96,8 +96,8 @@ def finish(docx: bytes, document: Document, *, measure: Measure | None = None,
         docx = place_joint_seals(docx, document.meta.seals)
     elif document.meta.seal:
         docx = place_seal(docx, document.meta.seal)
-    docx = pin_widow_control(docx)  # every editor breaks pages as our layout does
-    docx = unsnap_spaced_styles(docx)  # and spaces lines as Word does on the grid
+    # every editor breaks pages and spaces lines on the grid as our layout (and Word) do
+    docx = normalise_styles(docx)
     # one layout, then a new one only after an edit; the last is the layout of the result
     docx, laid_out, warnings = fit_tail(docx, measure)
     docx, _facts, laid_out = settle_record(docx, measure, laid_out=laid_out)

@@ -21,8 +21,10 @@ rounds), and returns the .docx, the layout of that .docx and the warnings.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -194,23 +196,39 @@ def body_paragraphs(body: etree._Element) -> list[etree._Element]:
     return out
 
 
+def replace_part(docx: bytes, name: str, data: bytes) -> bytes:
+    """``docx`` with the part ``name`` replaced by ``data``; the other parts copied as they are.
+
+    Written stored, not deflated: an intermediate .docx, compressed once by build's
+    ``stable_zip``.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.external_attr = info.external_attr
+            zout.writestr(entry, data if info.filename == name else zin.read(info.filename))
+    return out.getvalue()
+
+
+def _edited(raw: bytes, name: str, edit: Callable[[etree._Element], bool]) -> bytes | None:
+    root = parse_xml(raw, where=name)
+    if not edit(root):
+        return None
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def rewrite_part(docx: bytes, name: str, edit: Callable[[etree._Element], bool]) -> bytes:
     """``docx`` with the XML part ``name`` passed through ``edit`` (which changes the tree
-    in place and says whether it changed anything); the other parts are copied as they are."""
+    in place and says whether it changed anything)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as zin:
         try:
             raw = zin.read(name)
         except KeyError:
             return docx
-        root = parse_xml(raw, where=name)
-        if not edit(root):
-            return docx
-        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                zout.writestr(info, data if info.filename == name else zin.read(info.filename))
-    return out.getvalue()
+    data = _edited(raw, name, edit)
+    return docx if data is None else replace_part(docx, name, data)
 
 
 def squeeze(docx: bytes, plan: Squeeze) -> bytes:
@@ -232,6 +250,23 @@ def squeeze(docx: bytes, plan: Squeeze) -> bytes:
     return rewrite_part(docx, "word/document.xml", edit)
 
 
+def _pin_widow_control(root: etree._Element) -> bool:
+    defaults = root.find(_w("docDefaults"))
+    if defaults is None:
+        defaults = etree.Element(_w("docDefaults"))
+        root.insert(0, defaults)
+    ppr_default = defaults.find(_w("pPrDefault"))
+    if ppr_default is None:
+        ppr_default = etree.SubElement(defaults, _w("pPrDefault"))
+    ppr = ppr_default.find(_w("pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(ppr_default, _w("pPr"))
+    if ppr.find(_w("widowControl")) is not None:
+        return False
+    _child(ppr, "widowControl").set(_w("val"), "0")
+    return True
+
+
 def pin_widow_control(docx: bytes) -> bytes:
     """Write ``w:widowControl w:val="0"`` into the document defaults when no default is set.
 
@@ -241,23 +276,7 @@ def pin_widow_control(docx: bytes) -> bytes:
     the next page again).  Saying it explicitly makes every editor break the
     pages docgen planned; styles that set widow control keep their own value.
     """
-    def edit(root: etree._Element) -> bool:
-        defaults = root.find(_w("docDefaults"))
-        if defaults is None:
-            defaults = etree.Element(_w("docDefaults"))
-            root.insert(0, defaults)
-        ppr_default = defaults.find(_w("pPrDefault"))
-        if ppr_default is None:
-            ppr_default = etree.SubElement(defaults, _w("pPrDefault"))
-        ppr = ppr_default.find(_w("pPr"))
-        if ppr is None:
-            ppr = etree.SubElement(ppr_default, _w("pPr"))
-        if ppr.find(_w("widowControl")) is not None:
-            return False
-        _child(ppr, "widowControl").set(_w("val"), "0")
-        return True
-
-    return rewrite_part(docx, "word/styles.xml", edit)
+    return rewrite_part(docx, "word/styles.xml", _pin_widow_control)
 
 
 # ---------------------------------------------------------------- the loop
@@ -318,15 +337,38 @@ def _trouble(laid_out: Typeset) -> Trouble | None:
 
 # ---------------------------------------------------------------- styles spaced off the grid
 
+_DOC_GRID = re.compile(rb"<w:docGrid\b[^>]*>")
+_ATTR = re.compile(rb'w:(type|linePitch)="([^"]*)"')
+
+
 def _grid_pitch_twips(docx: bytes) -> int | None:
     """The line pitch of the first section with a lines grid (twips), or None."""
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        root = parse_xml(z.read("word/document.xml"), where="word/document.xml")
-    for grid in root.iter(_w("docGrid")):
-        if grid.get(_w("type")) in ("lines", "linesAndChars", "snapToChars") and \
-                (grid.get(_w("linePitch")) or "").isdigit():
-            return int(grid.get(_w("linePitch")))
+        xml = z.read("word/document.xml")
+    for tag in _DOC_GRID.finditer(xml):
+        attrs = dict(_ATTR.findall(tag.group(0)))
+        if attrs.get(b"type") in (b"lines", b"linesAndChars", b"snapToChars") and \
+                attrs.get(b"linePitch", b"").isdigit():
+            return int(attrs[b"linePitch"])
     return None
+
+
+def _unsnap(root: etree._Element, pitch: int) -> bool:
+    changed = False
+    holders = [st.find(_w("pPr")) for st in root.iter(_w("style"))
+               if st.get(_w("type")) == "paragraph"]
+    holders.append(root.find(f"{_w('docDefaults')}/{_w('pPrDefault')}/{_w('pPr')}"))
+    for ppr in holders:
+        if ppr is None or ppr.find(_w("snapToGrid")) is not None:
+            continue
+        spacing = ppr.find(_w("spacing"))
+        if spacing is None or not (spacing.get(_w("line")) or "").lstrip("-").isdigit():
+            continue
+        rule, line = spacing.get(_w("lineRule")) or "auto", abs(int(spacing.get(_w("line"))))
+        if (rule == "exact" and line != pitch) or (rule == "atLeast" and line > pitch):
+            _child(ppr, "snapToGrid").set(_w("val"), "0")
+            changed = True
+    return changed
 
 
 def unsnap_spaced_styles(docx: bytes) -> bytes:
@@ -342,22 +384,28 @@ def unsnap_spaced_styles(docx: bytes) -> bytes:
     pitch = _grid_pitch_twips(docx)
     if not pitch:
         return docx
+    return rewrite_part(docx, "word/styles.xml", lambda root: _unsnap(root, pitch))
 
+
+def normalise_styles(docx: bytes) -> bytes:
+    """:func:`pin_widow_control` and :func:`unsnap_spaced_styles` in one rewrite.
+
+    The result depends only on the template's styles and grid, so it is computed
+    once per distinct styles part (a batch renders one template many times)."""
+    pitch = _grid_pitch_twips(docx)
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        try:
+            raw = z.read("word/styles.xml")
+        except KeyError:
+            return docx
+    data = _normalised_styles(raw, pitch)
+    return docx if data is None else replace_part(docx, "word/styles.xml", data)
+
+
+@functools.lru_cache(maxsize=16)
+def _normalised_styles(raw: bytes, pitch: int | None) -> bytes | None:
     def edit(root: etree._Element) -> bool:
-        changed = False
-        holders = [st.find(_w("pPr")) for st in root.iter(_w("style"))
-                   if st.get(_w("type")) == "paragraph"]
-        holders.append(root.find(f"{_w('docDefaults')}/{_w('pPrDefault')}/{_w('pPr')}"))
-        for ppr in holders:
-            if ppr is None or ppr.find(_w("snapToGrid")) is not None:
-                continue
-            spacing = ppr.find(_w("spacing"))
-            if spacing is None or not (spacing.get(_w("line")) or "").lstrip("-").isdigit():
-                continue
-            rule, line = spacing.get(_w("lineRule")) or "auto", abs(int(spacing.get(_w("line"))))
-            if (rule == "exact" and line != pitch) or (rule == "atLeast" and line > pitch):
-                _child(ppr, "snapToGrid").set(_w("val"), "0")
-                changed = True
-        return changed
+        pinned = _pin_widow_control(root)
+        return (_unsnap(root, pitch) or pinned) if pitch else pinned
 
-    return rewrite_part(docx, "word/styles.xml", edit)
+    return _edited(raw, "word/styles.xml", edit)
