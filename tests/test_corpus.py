@@ -232,3 +232,19 @@ def test_iso_strict_file_is_read_and_named(corpus):
 def test_footer_text_box_page_number_is_drawn(corpus):
     result = corpus["014_image_vml.docx"]
     assert result["text"].rstrip().endswith("1")
+
+
+def test_footnotes_and_endnotes_are_drawn_after_the_text(corpus):
+    result = corpus["023_notes.docx"]
+    text = re.sub(r"\s+", " ", result["text"])
+    assert "Test footnote.1 Test endnote.i" in text
+    assert text.index("1 My note.") > text.index("Test endnote")
+    assert "i This is an endnote at the end of the document." in text
+    assert result["pages"] == 2 and any("脚注" in w for w in result["warnings"])
+
+
+def test_every_body_of_a_several_body_file_is_drawn(corpus):
+    result = corpus["085_MultipleBodyBug.docx"]
+    assert result["pages"] == 3
+    for n in (1, 2, 3):
+        assert f"END BODY {n}." in result["text"]

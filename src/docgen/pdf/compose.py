@@ -548,29 +548,37 @@ def underline_rules(frame: TextFrame) -> list[RuleFrame]:
 
 
 def missing_glyph_warnings(pages, source: str) -> list[DocgenWarning]:
-    """One warning per character that no installed font has, naming its places.
+    """Warnings for the characters no installed font has, naming them and their places.
 
     Reads the :class:`TextFrame` ``missing`` marks that :func:`_cover` left
     (each drawn as □): the character, its code point, the paragraph
-    (正文第 N 段, or 页眉/页脚) and the page, first three places and a count.
+    (正文第 N 段, or 页眉/页脚) and the page, the first three places and a count.
+    Up to three characters get a warning each; more (a symbol font's codes,
+    say) are listed in one warning, so the list stays readable.
     """
     places: dict[str, list[str]] = {}
     for page in pages:
         for f in page.frames:
             if type(f) is TextFrame and f.missing:
                 where = f"正文第{f.para}段" if f.para else "页眉或页脚"
-                label = f"{where}，第{page.index + 1}页"
-                seen = places.setdefault(f.missing, [])
-                seen.append(label)
-    out = []
-    for ch, found in places.items():
-        unique = list(dict.fromkeys(found))
-        shown = "、".join(unique[:3]) + (f" 等 {len(found)} 处" if len(found) > 1 else "")
-        out.append(DocgenWarning(
-            f"字符“{ch}”（U+{ord(ch):04X}）本机没有任何字体能显示，PDF 中以“{PLACEHOLDER}”代替",
-            Location(file=source, path=shown),
-            "安装含有该字符的字体（如 sudo apt-get install fonts-babelstone-han fonts-hanazono），"
-            "或把含有它的字体文件放入字体目录（DOCGEN_FONT_DIR 或 ./fonts/）；"
-            "私用区字符（造字）需要文档原来使用的字体文件"))
-    return out
+                places.setdefault(f.missing, []).append(f"{where}，第{page.index + 1}页")
+    fix = ("安装含有该字符的字体（如 sudo apt-get install fonts-babelstone-han fonts-hanazono），"
+           "或把含有它的字体文件放入字体目录（DOCGEN_FONT_DIR 或 ./fonts/）；"
+           "私用区字符（造字、符号字体的编码）需要文档原来使用的字体文件")
 
+    def where(found: list[str]) -> str:
+        unique = list(dict.fromkeys(found))
+        return "、".join(unique[:3]) + (f" 等 {len(found)} 处" if len(found) > 1 else "")
+
+    def name(ch: str) -> str:
+        return f"“{ch}”（U+{ord(ch):04X}）"
+
+    if len(places) <= 3:
+        return [DocgenWarning(f"字符{name(ch)}本机没有任何字体能显示，PDF 中以“{PLACEHOLDER}”代替",
+                              Location(file=source, path=where(found)), fix)
+                for ch, found in places.items()]
+    chars = list(places)
+    listed = "、".join(name(ch) for ch in chars[:8]) + (" 等" if len(chars) > 8 else "")
+    every = [p for ch in chars for p in places[ch]]
+    return [DocgenWarning(f"{len(chars)} 个字符本机没有任何字体能显示，PDF 中以“{PLACEHOLDER}”代替：{listed}",
+                          Location(file=source, path=where(every)), fix)]

@@ -384,6 +384,7 @@ class _Reader:
         self.n_para = 0
         self.n_table = 0
         self._boxed: list[Paragraph] | None = None  # set while reading a header or footer paragraph
+        self._notes: dict[str, list[tuple[str, str]]] = {}  # footnote/endnote -> (id, mark)
         self.lang_chars: dict[str, int] = {}
         self._style_warned: set[str] = set()
 
@@ -404,8 +405,8 @@ class _Reader:
             raise TemplateError("文档没有正文（w:body）", location=Location(file=str(self.pkg.path)),
                                 fix="用 Word 或 WPS 打开后重新保存再试。")
         if len(bodies) > 1:
-            self.warn.add(f"文档中有 {len(bodies)} 个正文（w:body），只排版第一个，其余已跳过",
-                          "word/document.xml", "用 Word 或 WPS 打开后重新保存（Word 只认第一个正文）。")
+            self.warn.add(f"文档中有 {len(bodies)} 个正文（w:body，不合规范），依次全部排版",
+                          "word/document.xml", "用 Word 或 WPS 打开后重新保存，确认内容无误。")
         background = self.root.find(w("background"))
         if background is not None and (wattr(background, "color") or "auto").upper() not in (
                 "AUTO", "FFFFFF"):
@@ -417,7 +418,12 @@ class _Reader:
                           "在 Word 中另存为“Word 文档（*.docx）”（不选“Strict Open XML 文档”）。")
         sections: list[Section] = []
         blocks: list[Block] = []
-        for el in self._block_children(body):
+        for el in self._bodies_children(bodies):
+            if el is None:  # the end of one of several bodies: it ends a section (LibreOffice)
+                if blocks:
+                    sections.append(self._section(None, blocks))
+                    blocks = []
+                continue
             tag = etree.QName(el).localname
             if tag == "p":
                 para = self._paragraph(el, self.doc_rels, "正文")
@@ -437,8 +443,55 @@ class _Reader:
                               _UNSUPPORTED_FIX)
         if blocks or not sections:
             sections.append(self._section(None, blocks))
+        notes = self._notes_blocks()
+        if notes:  # notes on pages of their own after the text, as LibreOffice sets endnotes
+            sections.append(replace(sections[-1], blocks=notes, headers={}, footers={},
+                                    start_type="nextPage", pg_start=None))
         return DocxDocument(sections, even_odd, default_tab, self._title(),
                             str(self.pkg.path), self.warn.result(), self.languages())
+
+    def _note_mark(self, kind: str, note_id: str) -> str:
+        """The mark of a note reference: footnotes 1, 2, 3…; endnotes i, ii, iii… (Word's)."""
+        refs = self._notes.setdefault(kind, [])
+        for nid, known in refs:
+            if nid == note_id:
+                return known
+        n = len(refs) + 1
+        mark = str(n) if kind == "footnote" else _roman(n).lower()
+        refs.append((note_id, mark))
+        return mark
+
+    def _notes_blocks(self) -> list[Block]:
+        """The paragraphs of every referenced footnote, then endnote, each led by its mark."""
+        out: list[Block] = []
+        for kind in ("footnote", "endnote"):
+            refs = self._notes.get(kind)
+            if not refs:
+                continue
+            part = f"word/{kind}s.xml"
+            root = self.pkg.xml(part)
+            if root is None:
+                continue
+            rels = self.pkg.rels(part)
+            by_id = {wattr(n, "id"): n for n in root.iter(w(kind))}
+            label = "脚注" if kind == "footnote" else "尾注"
+            for note_id, mark in refs:
+                note = by_id.get(note_id)
+                if note is None:
+                    continue
+                self._current_note = mark
+                for el in self._block_children(note):
+                    if etree.QName(el).localname == "p":
+                        out.append(self._paragraph(el, rels, f"{label} {mark}", count=False))
+                self._current_note = None
+        return out
+
+    def _bodies_children(self, bodies: list) -> Iterator[etree._Element | None]:
+        """Block children of each body in turn, None between two bodies."""
+        for i, body in enumerate(bodies):
+            if i:
+                yield None
+            yield from self._block_children(body)
 
     def _title(self) -> str | None:
         core = self.pkg.xml("docProps/core.xml")
@@ -717,7 +770,15 @@ class _Reader:
                 self.warn.add("嵌入对象（w:object）未支持，已跳过", where,
                               "把对象转为图片后重新插入。")
             elif tag in ("footnoteReference", "endnoteReference"):
-                self.warn.add("脚注/尾注未支持，已跳过", where, _UNSUPPORTED_FIX)
+                kind = tag[:-9]  # footnote / endnote
+                mark = self._note_mark(kind, wattr(el, "id") or "")
+                items.append(Text(mark, replace(rp, vert_align="superscript")))
+                self.warn.add("脚注、尾注排在文末（脚注不在页脚处）", where,
+                              "公文一般不用脚注；如需脚注在页面底部，请用 --engine libreoffice 生成。")
+            elif tag in ("footnoteRef", "endnoteRef"):
+                note = getattr(self, "_current_note", None)
+                if note:
+                    items.append(Text(note, replace(rp, vert_align="superscript")))
             elif tag == "AlternateContent":
                 choice = el.find(f"{{{MC}}}Choice")
                 if choice is not None:
@@ -973,6 +1034,17 @@ def _field_format(code: list[str]) -> str:
     if "CHINESENUM" in text:
         return "chineseCounting"
     return "decimal"
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
 
 
 def _vml_left(pict: etree._Element) -> float | None:
