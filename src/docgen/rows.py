@@ -307,7 +307,15 @@ def rows_spec(files: list[Path], rows: str | None, sheet: str | None,
         if len(files) != 1:
             raise DataError("--rows 只能配合一个数据文件使用。", fix="docgen build 数据文件.yaml --rows 名单.xlsx")
         return RowsSpec(Path(rows), sheet=sheet, name=name)
-    if len(files) != 1 or not files[0].is_file():
+    if len(files) != 1:
+        for path in files:
+            if path.is_file() and re.search(r"(?m)^rows\s*:", path.read_text(encoding="utf-8-sig",
+                                                                             errors="replace")):
+                raise DataError("这个数据文件写了 rows:（按表格逐行生成），不能与其他文件一起生成。",
+                                location=Location(file=str(path)),
+                                fix=f"单独生成它：docgen build {path}")
+        return None
+    if not files[0].is_file():
         return None
     try:
         head = files[0].read_text(encoding="utf-8-sig", errors="replace")
