@@ -117,3 +117,12 @@ def test_csv_rows(tmp_path, suffix):
     items = build_rows(data, RowsSpec(table), out_dir=tmp_path / "out", pdf=False, jobs=1)
     assert [i.ok for i in items] == [True, True]
     assert "经检查，乙公司存在安全隐患5.50处，请于30日内整改完毕。" in _body(tmp_path / "out" / "乙公司.docx")
+
+
+def test_rows_file_among_several_is_refused(tmp_path):
+    (tmp_path / "a.yaml").write_text(DATA + "rows: 名单.xlsx\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(DATA, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "docgen", "build", str(tmp_path), "--no-pdf",
+                          "-o", str(tmp_path / "out")], capture_output=True, text=True)
+    assert run.returncode == 1 and "rows:" in run.stderr and "a.yaml" in run.stderr
+    assert not (tmp_path / "out").exists()
