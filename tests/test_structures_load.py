@@ -91,3 +91,11 @@ def test_mistakes_are_located(tmp_path: Path, meta: str, body: str, extra: str, 
         load(tmp_path, meta, body, extra)
     described = caught.value.describe() if hasattr(caught.value, "describe") else str(caught.value)
     assert message in described and where in described, described
+
+
+def test_attachment_title_lines_forced_by_the_data(tmp_path: Path) -> None:
+    _, doc = load(tmp_path, "  attachments:\n    - name: [2023年度防汛防旱, 重点工作任务分解表]\n"
+                            "      body: [正文。]\n")
+    (attachment,) = doc.meta.attachments
+    assert attachment.name == "2023年度防汛防旱重点工作任务分解表"
+    assert attachment.title_lines == ("2023年度防汛防旱", "重点工作任务分解表")
