@@ -71,6 +71,8 @@ def heading_number(text: str) -> Number | None:
             continue  # “一 个” is prose, not a number
         if level == 1 and rest.startswith("是"):
             continue
+        if re.match(r"^[一二三四五六七八九十\d]+\s*(季度|月|日|号|年)", rest):
+            continue  # “一、二季度……” “1、2月份……” list numbers of months; not headings
         label = m.group(0).strip()
         standard = {1: label == f"{raw}、",
                     2: label == f"（{raw}）",
