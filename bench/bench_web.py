@@ -151,7 +151,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--save-every", type=int, default=3)
+    parser.add_argument("--save-every", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes of the server")
     args = parser.parse_args()
 

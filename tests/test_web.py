@@ -724,3 +724,5 @@ def test_meta_shows_the_elements_the_template_prints(site):
     html = unescape(_edit(client, LETTER))
     for label in ("发文字号", "主送机关", "抄送机关", "印章图片", "印发机关", "附件"):
         assert f">{label}</label>" in html, label
+    # a list element written as one text (issuer_mark: 某机关) is edited as that text
+    assert f'name="{field_name(("meta", "issuer_mark"))}" value="如东县人民政府办公室"' in html

@@ -220,7 +220,9 @@ def _meta_fields(meta: Any, wanted: list[str]) -> list[TextField]:
         hint = META_HINTS.get(str(key), "")
         kind = ""
         editable = True
-        if key in LINE_LIST_KEYS or (key in ("issuer", "seal") and isinstance(value, list)):
+        if isinstance(value, str) or isinstance(value, int | float) and not isinstance(value, bool):
+            pass  # one value written as text: edited as text, whatever the element allows
+        elif key in LINE_LIST_KEYS or (key in ("issuer", "seal") and isinstance(value, list)):
             kind = "lines"
             editable = value is None or (isinstance(value, list)
                                          and all(isinstance(v, str) for v in value))
