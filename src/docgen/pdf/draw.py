@@ -24,6 +24,7 @@ import io
 import struct
 import zlib
 
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -197,7 +198,21 @@ def _image(c: Canvas, f: ImageFrame, page_h: float, images: dict[int, ImageReade
 
 def draw_pages(pages: list[Page], *, title: str = "", author: str = "",
                initial_font: str | None = None) -> bytes:
-    """Render ``pages`` to PDF bytes."""
+    """Render ``pages`` to PDF bytes (a pure function of the frames).
+
+    Streams are written without reportlab's ASCII85 filter: without its C
+    accelerator the encoding is pure Python (about 30 ms per seal picture), and
+    the PDF/A step re-encodes every stream anyway.
+    """
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        return _draw(pages, title, author, initial_font)
+    finally:
+        rl_config.useA85 = saved
+
+
+def _draw(pages: list[Page], title: str, author: str, initial_font: str | None) -> bytes:
     buf = io.BytesIO()
     font = initial_font or _first_font(pages)
     size = (pages[0].width, pages[0].height) if pages else (595.3, 841.9)
