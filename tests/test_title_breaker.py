@@ -150,3 +150,16 @@ def test_jieba_loads_lazily_and_silently() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.strip() == "如东县人民政府|关于2023年度法治政府建设情况的报告"
+
+
+def test_a_book_title_longer_than_a_line_breaks_between_its_words() -> None:
+    """《…》 that cannot fit on one line is broken between its words, never “的实 / 施意见”."""
+    title = "如东县人民政府关于印发《如东县关于进一步加强和改进新时代全县法治政府建设工作的实施意见》的通知"
+    lines = title_lines(title)
+    assert lines == ["如东县人民政府关于印发《如东县", "关于进一步加强和改进新时代全县",
+                     "法治政府建设工作的实施意见》的通知"]
+    starts, pos = {0}, 0
+    for w in words(title):
+        pos += len(w)
+        starts.add(pos)
+    assert {sum(map(len, lines[:k])) for k in (1, 2)} <= starts

@@ -96,8 +96,14 @@ def _tail_start(title: str) -> int | None:
     return len(title) - len(tail) if tail else None
 
 
-def break_points(title: str) -> dict[int, float]:
-    """Allowed break positions (break before ``title[i]``) and their cost (lowest best)."""
+INSIDE_COST = 6.0  # a book title longer than a line must break somewhere: between its words
+
+
+def break_points(title: str, *, inside: bool = False) -> dict[int, float]:
+    """Allowed break positions (break before ``title[i]``) and their cost (lowest best).
+
+    ``inside`` also allows word boundaries inside brackets (at a cost), for a
+    《…》 or （…） too long for one line."""
     tokens = words(title)
     bounds: list[int] = list(itertools.accumulate(len(t) for t in tokens))[:-1]
     single = set()  # positions next to a one-character word that should stay with its neighbour
@@ -106,11 +112,11 @@ def break_points(title: str) -> dict[int, float]:
         if len(token) == 1 and token not in _LIGHT:
             single.update((pos, pos + 1))
         pos += len(token)
-    inside = _inside_pairs(title)
+    enclosed = _inside_pairs(title)
     tail = _tail_start(title)
     points: dict[int, float] = {}
     for i in bounds:
-        if i in inside or title[i] in _NO_LINE_START or title[i - 1] in _OPENERS:
+        if (i in enclosed and not inside) or title[i] in _NO_LINE_START or title[i - 1] in _OPENERS:
             continue
         if title[i - 1].isdigit() or (title[i].isdigit() and title[i - 1] in "第"):
             continue  # a number stays with its unit and its 第
@@ -127,6 +133,8 @@ def break_points(title: str) -> dict[int, float]:
             cost = WORD
         if i in single:
             cost += 1.5
+        if i in enclosed:
+            cost += INSIDE_COST
         points[i] = cost
     return points
 
@@ -176,9 +184,11 @@ def title_lines(title: str, max_em: float = DEFAULT_MAX_EM) -> list[str]:
     if em_width(title) > MAX_LINES * max_em:
         return _hard_wrap(title, max_em)  # no shape of MAX_LINES lines can hold it
     points = break_points(title)
-    return (_best(title, points, max_em, MIN_LINE_CHARS)
-            or _best(title, points, max_em, 1)
-            or _hard_wrap(title, max_em))
+    found = _best(title, points, max_em, MIN_LINE_CHARS)
+    if found is None and _inside_pairs(title):
+        points = break_points(title, inside=True)
+        found = _best(title, points, max_em, MIN_LINE_CHARS)
+    return found or _best(title, points, max_em, 1) or _hard_wrap(title, max_em)
 
 
 def _hard_wrap(title: str, max_em: float) -> list[str]:
