@@ -116,9 +116,9 @@ class Client(threading.Thread):
 class StaleClient(threading.Thread):
     """Saves with a version that is out of date: every save must be refused (409)."""
 
-    def __init__(self, url: str, name: str, folder: Path, until: float):
+    def __init__(self, url: str, name: str, folder: Path, owner: threading.Thread):
         super().__init__(daemon=True)
-        self.url, self.name, self.folder, self.until = url, name, folder, until
+        self.url, self.name, self.folder, self.owner = url, name, folder, owner
         self.refused = 0
         self.accepted = 0
 
@@ -129,10 +129,12 @@ class StaleClient(threading.Thread):
             csrf = http.cookies.get("docgen_csrf")
             opened = (self.folder / self.name).stat().st_mtime_ns
             while (self.folder / self.name).stat().st_mtime_ns == opened:  # its client saves
-                if time.monotonic() > self.until:
+                if not self.owner.is_alive():
                     return
                 time.sleep(0.2)
-            while time.monotonic() < self.until:
+            last = False
+            while not last:  # until the document's client is done, and once more after
+                last = not self.owner.is_alive()
                 form = {"csrf": csrf, "version": version, field(["meta", "title"]): "过期的修改"}
                 response = http.post(f"/edit/{self.name}/save", data=form, follow_redirects=False)
                 if response.status_code == 409:
@@ -180,7 +182,7 @@ def main() -> int:
         started = time.monotonic()
         until = started + args.seconds
         clients = [Client(i, url, name, folder, until, args.save_every) for i, name in enumerate(names)]
-        stale = StaleClient(url, names[0], folder, until)
+        stale = StaleClient(url, names[0], folder, clients[0])
         for c in [*clients, stale]:
             c.start()
         for c in [*clients, stale]:
