@@ -152,3 +152,28 @@ def test_libreoffice_keeps_the_signature_with_the_body(name: str, built, tmp_pat
                     assert k >= 2 and any(len(t) > 6 for _y2, t in page_rows[:k - 1])
                     return
     pytest.fail("no 成文日期 found in the LibreOffice PDF")
+
+
+def test_no_room_is_a_located_warning_and_strict_fails(tmp_path: Path) -> None:
+    """A page of table rows cannot be squeezed: the build says so (and --strict refuses)."""
+    import yaml
+
+    from docgen.errors import DocgenError
+
+    rows = [[str(i + 1), f"第{i + 1}个重点项目", "已完成"] for i in range(17)]
+    data = tmp_path / "d.yaml"
+    data.write_text(yaml.safe_dump({
+        "template": "report",
+        "meta": {"title": "如东县2023年度重点项目推进情况的报告", "issuer": "如东县人民政府",
+                 "year": 2023, "date": "2023-12-20"},
+        "body": ["2023年全县重点项目推进情况见下表。",
+                 {"table": {"header": ["序号", "项目名称", "进度"], "rows": rows}}],
+    }, allow_unicode=True), encoding="utf-8")
+    result = build(data, out_dir=tmp_path / "out")
+    messages = [w.message for w in result.warnings]
+    assert any("GB/T 9704 §7.3.5.4" in m and "第 2 页" in m for m in messages), messages
+    warning = next(w for w in result.warnings if "7.3.5.4" in w.message)
+    assert warning.location.file == result.docx.name and "正文第" in warning.location.path
+    with pytest.raises(DocgenError, match="7.3.5.4"):
+        build(data, out_dir=tmp_path / "strict", strict=True)
+    assert not (tmp_path / "strict").exists() or not any((tmp_path / "strict").iterdir())

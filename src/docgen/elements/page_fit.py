@@ -28,6 +28,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -326,7 +327,7 @@ def fit_tail(docx: bytes, measure: Measure, laid_out: Typeset | None = None
         f"第 {page_no} 页：发文机关署名、成文日期（或印章、附注）"
         + ("前没有正文" if first.kind == "alone" else "被分在两页")
         + "，调整最后几段的行距也无法让它们与正文同页（GB/T 9704 §7.3.5.4）",
-        Location(file=base.doc.source, path=f"正文第{first.first_para}段"),
+        Location(file=Path(base.doc.source).name, path=f"正文第{first.first_para}段"),
         "删减或合并最后一页的正文，或增加正文内容，使署名、成文日期与正文在同一页。")
     return docx, base, [warning]
 
