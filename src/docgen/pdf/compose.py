@@ -58,6 +58,9 @@ class Seg:
     width: float
     rise: float = 0.0
     missing: str = ""  # the character this segment stands for, that no font has
+    # the run's own face: its metrics size the line, so a fallback glyph does not make the
+    # line taller (Word keeps the line height of the run's font)
+    line_face: Face | None = None
 
 
 @dataclass
@@ -202,7 +205,7 @@ def _segments(text: str, rps: list[RunProps], book: FontBook,
     segs: list[Seg] = []
     last: Seg | None = None
     for ch, rp in zip(text, rps, strict=True):
-        face = book.face(rp.font_east_asia if is_cjk(ch) else rp.font_ascii, rp.bold)
+        face = primary = book.face(rp.font_east_asia if is_cjk(ch) else rp.font_ascii, rp.bold)
         draw, missing = ch, ""
         if not face.has(ch):
             face, draw, missing = _cover(book, face, ch, rp)
@@ -217,11 +220,11 @@ def _segments(text: str, rps: list[RunProps], book: FontBook,
             size, rise, k = m
         adv = (face.advance(draw) * k + rp.spacing) if draw else 0.0
         if not missing and last is not None and last.face is face and last.rp is rp \
-                and not last.missing:
+                and not last.missing and last.line_face is primary:
             last.text += draw
             last.width += adv
         else:
-            last = Seg(draw, face, rp, size, adv, rise, missing)
+            last = Seg(draw, face, rp, size, adv, rise, missing, primary)
             segs.append(last)
     return segs
 
@@ -306,7 +309,7 @@ def _line_metrics(atoms: list[Atom], start: int, end: int,
         if a.kind == "image" and a.image is not None:
             asc = max(asc, a.image.height)
         for s in a.segs:
-            f = s.face
+            f = s.line_face or s.face
             asc = max(asc, (f.line_ascent or f.ascent) * s.size / 1000 + max(s.rise, 0))
             desc = max(desc, (f.line_descent or f.descent) * s.size / 1000 - min(s.rise, 0))
     if asc == 0 and desc == 0:

@@ -385,6 +385,7 @@ class _Reader:
         self.n_table = 0
         self._boxed: list[Paragraph] | None = None  # set while reading a header or footer paragraph
         self._notes: dict[str, list[tuple[str, str]]] = {}  # footnote/endnote -> (id, mark)
+        self._table_style: str | None = None  # of the table whose cells are being read
         self.lang_chars: dict[str, int] = {}
         self._style_warned: set[str] = set()
 
@@ -426,8 +427,11 @@ class _Reader:
                 continue
             tag = etree.QName(el).localname
             if tag == "p":
+                self._boxed = []  # text boxes anchored in this paragraph
                 para = self._paragraph(el, self.doc_rels, "正文")
                 blocks.append(para)
+                blocks.extend(self._boxed)
+                self._boxed = None
                 sect = el.find(f"{w('pPr')}/{w('sectPr')}")
                 if sect is not None:
                     para.sect_break = True
@@ -615,7 +619,7 @@ class _Reader:
             ps = ppr.find(w("pStyle"))
             sid = wattr(ps, "val") if ps is not None else None
             mark_direct = parse_rpr(ppr.find(w("rPr")), self.styles.theme, [])
-        props = self.styles.para_props(sid, direct, mark_direct)
+        props = self.styles.para_props(sid, direct, mark_direct, self._table_style)
         self._style_warnings(props.style_id, "paragraph", where)
         for tag in unknown:
             self.warn.add(f"段落属性 {tag} 未支持，已忽略", where, _UNSUPPORTED_FIX)
@@ -697,7 +701,7 @@ class _Reader:
             self._style_warnings(cs, "character", where)
         for tag in unknown:
             self.warn.add(f"文字格式 {tag} 未支持，已忽略", where, _UNSUPPORTED_FIX)
-        return self.styles.run_props(props.style_id, cs, direct)
+        return self.styles.run_props(props.style_id, cs, direct, props.table_style)
 
     def _run(self, r: etree._Element, props: ParaProps, rels: dict[str, str], where: str,
              items: list[Inline]) -> None:
@@ -871,7 +875,7 @@ class _Reader:
 
     def _text_box(self, shape: etree._Element, left: float | None, align: str | None,
                   rels: dict[str, str], where: str) -> bool:
-        """A text box in a header or footer: its paragraphs join the part after this one.
+        """A text box: its paragraphs follow the paragraph it is anchored in.
 
         WPS puts the page number of a 公文 in a footer text box.  The box's
         horizontal offset becomes the paragraphs' left indent (or its alignment
@@ -892,8 +896,8 @@ class _Reader:
                 para.props = replace(para.props, left=left, left_chars=None, first=0.0,
                                      first_chars=None)
             boxed.append(para)
-        self.warn.add("页眉/页脚中的文本框按普通段落排版（位置近似）", where,
-                      "如位置不对，把文本框中的内容（如页码）直接写在页眉/页脚段落中。")
+        self.warn.add("文本框中的文字按普通段落排在所在段落之后（位置近似）", where,
+                      "如位置不对，把文本框中的内容（如页码）直接写在正文或页眉/页脚段落中。")
         return True
 
     # -- tables -----------------------------------------------------------
@@ -906,8 +910,9 @@ class _Reader:
         align = "left"
         indent = 0.0
         margins: dict[str, float] = {"left": 5.4, "right": 5.4, "top": 0.0, "bottom": 0.0}
+        ts = tblpr.find(w("tblStyle")) if tblpr is not None else None
+        style = self.styles.table_style_id(wattr(ts, "val") if ts is not None else None)
         if tblpr is not None:
-            ts = tblpr.find(w("tblStyle"))
             borders.update(self.styles.table_borders(wattr(ts, "val") if ts is not None else None))
             borders.update(parse_borders(tblpr.find(w("tblBorders"))))
             jc = tblpr.find(w("jc"))
@@ -953,12 +958,14 @@ class _Reader:
                     cell.margins = _cell_margins(tcpr.find(w("tcMar")))
                     if tcpr.find(w("textDirection")) is not None:
                         self.warn.add("单元格文字方向未支持，按横排处理", where, _UNSUPPORTED_FIX)
+                outer, self._table_style = self._table_style, style
                 for el in self._block_children(tc):
                     t = etree.QName(el).localname
                     if t == "p":
                         cell.blocks.append(self._paragraph(el, rels, area))
                     elif t == "tbl":
                         cell.blocks.append(self._table(el, rels, area))
+                self._table_style = outer
                 cells.append(cell)
             rows.append(Row(cells, height, rule, header))
         if not grid:

@@ -133,6 +133,7 @@ class ParaProps:
     outline_level: int | None = None
     has_numbering: bool = False
     auto_space: bool = True  # w:autoSpaceDE/DN: extra space between CJK and Latin/digits
+    table_style: str | None = None  # the table style of the table holding the paragraph
     mark: RunProps = field(default_factory=RunProps)
 
 
@@ -349,7 +350,8 @@ def _run_from(d: dict[str, Any]) -> RunProps:
     )
 
 
-_PARA_KEYS = {f for f in ParaProps.__dataclass_fields__} - {"mark", "style_id", "style_name"}
+_PARA_KEYS = {f for f in ParaProps.__dataclass_fields__} - {"mark", "style_id", "style_name",
+                                                            "table_style"}
 
 
 @dataclass
@@ -362,6 +364,7 @@ class _Style:
     rpr: dict[str, Any]
     unknown: list[str]
     tbl_borders: dict[str, Border] = field(default_factory=dict)
+    is_default: bool = False  # w:default="1": the default style of its kind
 
 
 def _read_theme_fonts(theme_xml: bytes | None, parse) -> dict[str, str]:
@@ -434,6 +437,7 @@ class StyleSheet:
                 if kind == "table":
                     s.tbl_borders = parse_borders(st.find(f"{w('tblPr')}/{w('tblBorders')}"))
                 styles[sid] = s
+                s.is_default = _on_attr(st, "default")
                 if kind == "paragraph" and _on_attr(st, "default"):
                     default_para = sid
         sheet = cls(styles, default_p, default_r, theme)
@@ -464,16 +468,29 @@ class StyleSheet:
             return sid
         return self.default_para
 
-    def _para_dicts(self, sid: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
-        key = sid or ""
+    def _para_dicts(self, sid: str | None,
+                    table: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Merged paragraph/run dicts: doc defaults → table style (in a table) → paragraph
+        style chain (ECMA-376 §17.7.2's order)."""
+        key = f"{sid or ''}\0{table or ''}"
         if key not in self._p_cache:
             p = dict(self.default_p)
             r = dict(self.default_r)
+            for st in self._chain(table, "table") if table else ():
+                _merge_p(p, st.ppr)
+                r.update(st.rpr)
             for st in self._chain(sid, "paragraph"):
                 _merge_p(p, st.ppr)
                 r.update(st.rpr)
             self._p_cache[key] = (p, r)
         return self._p_cache[key]
+
+    def table_style_id(self, sid: str | None) -> str | None:
+        """The table style a table uses: its own, or the document's default table style."""
+        if sid and sid in self.styles:
+            return sid
+        return next((s.style_id for s in self.styles.values()
+                     if s.kind == "table" and s.is_default), None)
 
     def _char_dict(self, sid: str | None) -> dict[str, Any]:
         key = sid or ""
@@ -485,9 +502,10 @@ class StyleSheet:
         return self._c_cache[key]
 
     def para_props(self, sid: str | None, direct: dict[str, Any],
-                   mark_direct: dict[str, Any] | None = None) -> ParaProps:
+                   mark_direct: dict[str, Any] | None = None,
+                   table: str | None = None) -> ParaProps:
         sid = self.para_style_id(sid)
-        p, r = self._para_dicts(sid)
+        p, r = self._para_dicts(sid, table)
         merged = dict(p)
         _merge_p(merged, direct)
         mark = dict(r)
@@ -495,11 +513,11 @@ class StyleSheet:
         kwargs = {k: v for k, v in merged.items() if k in _PARA_KEYS}
         st = self.styles.get(sid or "")
         return ParaProps(style_id=sid, style_name=st.name if st else None,
-                         mark=_run_from(mark), **kwargs)
+                         mark=_run_from(mark), table_style=table, **kwargs)
 
     def run_props(self, para_sid: str | None, char_sid: str | None,
-                  direct: dict[str, Any]) -> RunProps:
-        _, r = self._para_dicts(self.para_style_id(para_sid))
+                  direct: dict[str, Any], table: str | None = None) -> RunProps:
+        _, r = self._para_dicts(self.para_style_id(para_sid), table)
         merged = dict(r)
         merged.update(self._char_dict(char_sid))
         merged.update(direct)
