@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from html import unescape
 from pathlib import Path
@@ -146,7 +147,7 @@ def test_edit_page_has_meta_figures_previous_formulas_and_checks(site):
 
 def test_previous_year_values_are_shown_beside_this_years(tmp_path):
     data = _data_dir(tmp_path, [SEED])
-    subprocess.run([str(ROOT / ".venv/bin/docgen"), "next-year", str(data / SEED)], check=True,
+    subprocess.run([sys.executable, "-m", "docgen", "next-year", str(data / SEED)], check=True,
                    capture_output=True)
     app = create_app(Config(data_dir=data, out_dir=tmp_path / "out", warm=False))
     with TestClient(app, base_url=BASE) as client:
