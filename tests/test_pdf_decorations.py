@@ -103,3 +103,20 @@ def test_repeated_warnings_are_one_line_with_count_and_first_places(tmp_path):
     assert len(warnings) == 1
     assert warnings[0].location.path == "正文第1段、正文第2段、正文第3段 等 5 处"
     assert all(w.location.file == str(path) for w in docx_to_pdf(path).warnings)
+
+
+def test_caps_and_small_caps(tmp_path):
+    d = Document()
+    p = d.add_paragraph()
+    p.add_run("all caps").font.all_caps = True
+    p.add_run(" then ")
+    p.add_run("Small Caps").font.small_caps = True
+    path = tmp_path / "caps.docx"
+    d.save(path)
+    chars, *_rest, text = _chars(docx_to_pdf(path).data)
+    assert "ALL CAPS then SMALL CAPS" in text
+    last = [c for c in chars if c["text"].strip()][-9:]
+    assert "".join(c["text"] for c in last) == "SMALLCAPS"
+    big, small = 11, round(11 * 0.8, 1)
+    assert [round(c["size"], 1) for c in last] == [big, small, small, small, small,
+                                                   big, small, small, small]

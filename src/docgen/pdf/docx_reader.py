@@ -12,6 +12,7 @@ element and the paragraph where it sits.  Unreadable files raise
 
 from __future__ import annotations
 
+import itertools
 import math
 import posixpath
 import re
@@ -742,7 +743,7 @@ class _Reader:
                     if rp.italic:
                         self.warn.add("斜体以倾斜的正体字形模拟（PDF 使用的字体没有斜体字形）", where,
                                       "如需真正的斜体，把该字体的斜体文件放入字体目录；公文正文一般不用斜体。")
-                    items.append(Text(text, rp))
+                    items.extend(_cased(text, rp))
             elif tag in ("tab", "ptab"):
                 items.append(Tab(rp))
             elif tag == "br":
@@ -1041,6 +1042,24 @@ def _field_format(code: list[str]) -> str:
     if "CHINESENUM" in text:
         return "chineseCounting"
     return "decimal"
+
+
+SMALL_CAPS = 0.8  # size of small capitals, relative to the run (Word and LibreOffice: 80 %)
+
+
+def _cased(text: str, rp: RunProps) -> list[Text]:
+    """``text`` as drawn: w:caps in capitals; w:smallCaps with lower-case letters as
+    capitals at :data:`SMALL_CAPS` of the size."""
+    if rp.caps:
+        return [Text(text.upper(), rp)]
+    if not rp.small_caps:
+        return [Text(text, rp)]
+    small = replace(rp, size=rp.size * SMALL_CAPS, small_caps=False)
+    out: list[Text] = []
+    for lower, group in itertools.groupby(text, key=str.islower):
+        chunk = "".join(group)
+        out.append(Text(chunk.upper(), small) if lower else Text(chunk, rp))
+    return out
 
 
 def _roman(n: int) -> str:

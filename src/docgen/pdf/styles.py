@@ -96,6 +96,8 @@ class RunProps:
     highlight: str | None = None
     scale: float = 100.0
     underline_style: str = "single"  # the w:u value when underlined
+    caps: bool = False  # w:caps: drawn in capitals
+    small_caps: bool = False  # w:smallCaps: lower-case letters as smaller capitals
     double_strike: bool = False  # w:dstrike
     shading: str | None = None  # w:shd fill of the run (hex)
     lang: str = ""  # w:lang w:val (Latin text), w:eastAsia, w:bidi
@@ -313,7 +315,9 @@ def parse_rpr(rpr: etree._Element | None, theme: dict[str, str],
             if (v := _num(wattr(el, "val"))) is not None:
                 d["scale"] = v
             unknown.append("w:w（字符缩放）")
-        elif tag in ("caps", "smallCaps", "position", "bdr", "emboss",
+        elif tag in ("caps", "smallCaps"):
+            d["caps" if tag == "caps" else "small_caps"] = _on(el)
+        elif tag in ("position", "bdr", "emboss",
                      "imprint", "outline", "shadow", "effect", "em"):
             if _on(el):
                 unknown.append(f"w:{tag}")
@@ -342,6 +346,8 @@ def _run_from(d: dict[str, Any]) -> RunProps:
         highlight=d.get("highlight"),
         scale=d.get("scale", 100.0),
         underline_style=d.get("underline_style", "single"),
+        caps=d.get("caps", False),
+        small_caps=d.get("small_caps", False),
         double_strike=d.get("double_strike", False),
         shading=d.get("shading"),
         lang=d.get("lang", ""),
