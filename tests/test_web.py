@@ -727,3 +727,18 @@ def test_meta_shows_the_elements_the_template_prints(site):
         assert f">{label}</label>" in html, label
     # a list element written as one text (issuer_mark: 某机关) is edited as that text
     assert f'name="{field_name(("meta", "issuer_mark"))}" value="如东县人民政府办公室"' in html
+
+
+def test_serve_refuses_a_taken_port_in_chinese(capsys):
+    import socket
+
+    from docgen.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["serve", "--data", str(ROOT / "data"), "--port", str(port), "--no-browser"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"端口 {port}" in err and "--port" in err

@@ -60,6 +60,21 @@ def check_start(host: str, token: str | None, data: Path) -> None:
                           fix="用 --data 指定存放 .yaml 数据文件的文件夹。")
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, in Chinese, a port that is taken (uvicorn would say it in English)."""
+    import socket  # noqa: PLC0415
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise DocgenError(f"无法在 {host} 的端口 {port} 上启动（{exc.strerror or exc}）。",
+                              fix="端口可能已被占用（docgen serve 是否已经在运行？）：用 --port 指定其他端口，"
+                                  "如 --port 8766；或检查 --host 是否是本机的地址。") from None
+
+
 def run(args: argparse.Namespace) -> int:
     import uvicorn  # noqa: PLC0415
 
@@ -68,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
     token = args.token or os.environ.get(TOKEN_ENV) or None
     check_start(args.host, token, args.data)
+    check_port(args.host, args.port)
     loopback = is_loopback(args.host)
     config = Config(data_dir=args.data, out_dir=args.out, token=None if loopback else token,
                     workers=max(1, args.jobs),
