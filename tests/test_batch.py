@@ -273,28 +273,29 @@ def test_bare_string_is_refused(tmp_path: Path) -> None:
 
 def test_a_hanging_file_does_not_block_the_others(tmp_path: Path, monkeypatch) -> None:
     """A per-document time budget: a file whose build hangs is stopped and reported, the rest commit."""
-    import sys  # noqa: PLC0415
+    import importlib  # noqa: PLC0415
     import time  # noqa: PLC0415
 
     data = tmp_path / "data"
     data.mkdir()
     variant(data, "a.yaml", "按时完成的报告")
     variant(data, "b.yaml", "很慢的报告")
-    module = sys.modules["docgen.build"]
+    module = importlib.import_module("docgen.build")  # the module (docgen.build is the function)
     real_build = module.build
 
     def hanging(data_path, **options):
         if Path(data_path).name == "b.yaml":
-            time.sleep(60)  # stands for a hang the input causes
+            time.sleep(300)  # stands for a hang the input causes
         return real_build(data_path, **options)
 
     monkeypatch.setattr(module, "build", hanging)
     started = time.monotonic()
-    items = build_many([data], jobs=1, out_dir=tmp_path / "out", pdf=False, timeout=3)
-    assert time.monotonic() - started < 30
+    items = build_many([data], jobs=1, out_dir=tmp_path / "out", pdf=False, timeout=20)
+    assert time.monotonic() - started < 120
     good, bad = items
     assert good.ok and good.docx is not None and good.docx.exists()
-    assert not bad.ok and "超过 3 秒" in (bad.error or "") and "修改方法" in (bad.error or "")
+    assert not bad.ok and "超过 20 秒" in (bad.error or "") and "修改方法" in (bad.error or "")
+    assert bad.kind == "生成错误"
 
 
 def test_terminal_progress_and_table_show_names_literally(tmp_path: Path) -> None:

@@ -168,8 +168,12 @@ def internal_error_text(exc: BaseException) -> str:
     return text
 
 
-class DocumentTimeout(Exception):
-    """Raised in a worker when one document takes longer than its budget."""
+class DocumentTimeout(BaseException):
+    """Raised in a worker when one document takes longer than its budget.
+
+    A BaseException, like KeyboardInterrupt, so that no ``except Exception`` on the
+    way (the API's internal-error wrapper, the template budget) turns it into something else.
+    """
 
 
 def _on_timeout(_signum, _frame) -> None:
