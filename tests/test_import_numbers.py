@@ -15,6 +15,7 @@ from docgen.importer.structure import split_run_in
     ("二 总体要求", 1, 2, False), ("（一）加强领导", 2, 1, True), ("(二)加强领导", 2, 2, False),
     ("（三）、加强领导", 2, 3, False), ("1.明确责任", 3, 1, True), ("12、明确责任", 3, 12, False),
     ("3．明确责任", 3, 3, False), ("（1）细化", 4, 1, True), ("(2)细化", 4, 2, False),
+    ("四、2023年工作打算", 1, 4, True), ("2.2023年度重点", 3, 2, True),
 ])
 def test_heading_numbers(text, level, value, standard):
     number = heading_number(text)

@@ -18,7 +18,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str], str], ...] = (
     (1, re.compile(rf"^(?P<n>[{_CN}]{{1,4}})\s*(?P<sep>[、.．:：\s])\s*"), "、"),
     (2, re.compile(rf"^(?P<open>[（(])\s*(?P<n>[{_CN}]{{1,4}})\s*(?P<close>[）)])\s*(?P<sep>[、.．]?)\s*"),
      ""),
-    (3, re.compile(r"^(?P<n>\d{1,3})\s*(?P<sep>[.．、](?!\d))\s*"), "."),
+    (3, re.compile(r"^(?P<n>\d{1,3})\s*(?P<sep>[.．、](?=\d{4}\s*年|\D))\s*"), "."),
     (4, re.compile(r"^(?P<open>[（(])\s*(?P<n>\d{1,3})\s*(?P<close>[）)])\s*(?P<sep>[、.．]?)\s*"), ""),
 )
 _ENUM = re.compile(rf"^(?P<n>[{_CN}]{{1,3}})是")
@@ -71,7 +71,7 @@ def heading_number(text: str) -> Number | None:
             continue  # “一 个” is prose, not a number
         if level == 1 and rest.startswith("是"):
             continue
-        if re.match(r"^[一二三四五六七八九十\d]+\s*(季度|月|日|号|年)", rest):
+        if re.match(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*(?:季度|月份|月|日|号)", rest):
             continue  # “一、二季度……” “1、2月份……” list numbers of months; not headings
         label = m.group(0).strip()
         standard = {1: label == f"{raw}、",
