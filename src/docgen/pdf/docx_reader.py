@@ -428,11 +428,10 @@ class _Reader:
                 continue
             tag = etree.QName(el).localname
             if tag == "p":
-                self._boxed = []  # text boxes anchored in this paragraph
+                # body text boxes float: drawing them in the flow would move every page
+                # after them (LibreOffice and Word do not), so they stay a warning
                 para = self._paragraph(el, self.doc_rels, "正文")
                 blocks.append(para)
-                blocks.extend(self._boxed)
-                self._boxed = None
                 sect = el.find(f"{w('pPr')}/{w('sectPr')}")
                 if sect is not None:
                     para.sect_break = True
@@ -448,9 +447,10 @@ class _Reader:
                               _UNSUPPORTED_FIX)
         if blocks or not sections:
             sections.append(self._section(None, blocks))
-        notes = self._notes_blocks()
-        if notes:  # notes on pages of their own after the text, as LibreOffice sets endnotes
-            sections.append(replace(sections[-1], blocks=notes, headers={}, footers={},
+        footnotes, endnotes = self._notes_blocks("footnote"), self._notes_blocks("endnote")
+        sections[-1].blocks.extend(footnotes)  # after the text (not at each page's foot)
+        if endnotes:  # on pages of their own, as LibreOffice sets endnotes
+            sections.append(replace(sections[-1], blocks=endnotes, headers={}, footers={},
                                     start_type="nextPage", pg_start=None))
         return DocxDocument(sections, even_odd, default_tab, self._title(),
                             str(self.pkg.path), self.warn.result(), self.languages())
@@ -466,29 +466,25 @@ class _Reader:
         refs.append((note_id, mark))
         return mark
 
-    def _notes_blocks(self) -> list[Block]:
-        """The paragraphs of every referenced footnote, then endnote, each led by its mark."""
+    def _notes_blocks(self, kind: str) -> list[Block]:
+        """The paragraphs of every referenced footnote (or endnote), each led by its mark."""
         out: list[Block] = []
-        for kind in ("footnote", "endnote"):
-            refs = self._notes.get(kind)
-            if not refs:
+        refs = self._notes.get(kind)
+        root = self.pkg.xml(f"word/{kind}s.xml") if refs else None
+        if root is None:
+            return out
+        rels = self.pkg.rels(f"word/{kind}s.xml")
+        by_id = {wattr(n, "id"): n for n in root.iter(w(kind))}
+        label = "脚注" if kind == "footnote" else "尾注"
+        for note_id, mark in refs:
+            note = by_id.get(note_id)
+            if note is None:
                 continue
-            part = f"word/{kind}s.xml"
-            root = self.pkg.xml(part)
-            if root is None:
-                continue
-            rels = self.pkg.rels(part)
-            by_id = {wattr(n, "id"): n for n in root.iter(w(kind))}
-            label = "脚注" if kind == "footnote" else "尾注"
-            for note_id, mark in refs:
-                note = by_id.get(note_id)
-                if note is None:
-                    continue
-                self._current_note = mark
-                for el in self._block_children(note):
-                    if etree.QName(el).localname == "p":
-                        out.append(self._paragraph(el, rels, f"{label} {mark}", count=False))
-                self._current_note = None
+            self._current_note = mark
+            for el in self._block_children(note):
+                if etree.QName(el).localname == "p":
+                    out.append(self._paragraph(el, rels, f"{label} {mark}", count=False))
+            self._current_note = None
         return out
 
     def _bodies_children(self, bodies: list) -> Iterator[etree._Element | None]:
@@ -778,7 +774,7 @@ class _Reader:
                 kind = tag[:-9]  # footnote / endnote
                 mark = self._note_mark(kind, wattr(el, "id") or "")
                 items.append(Text(mark, replace(rp, vert_align="superscript")))
-                self.warn.add("脚注、尾注排在文末（脚注不在页脚处）", where,
+                self.warn.add("脚注排在正文之后、尾注排在文末另起一页（脚注不在页面底部）", where,
                               "公文一般不用脚注；如需脚注在页面底部，请用 --engine libreoffice 生成。")
             elif tag in ("footnoteRef", "endnoteRef"):
                 note = getattr(self, "_current_note", None)
@@ -876,7 +872,7 @@ class _Reader:
 
     def _text_box(self, shape: etree._Element, left: float | None, align: str | None,
                   rels: dict[str, str], where: str) -> bool:
-        """A text box: its paragraphs follow the paragraph it is anchored in.
+        """A text box in a header or footer: its paragraphs join the part after this one.
 
         WPS puts the page number of a 公文 in a footer text box.  The box's
         horizontal offset becomes the paragraphs' left indent (or its alignment
@@ -897,8 +893,8 @@ class _Reader:
                 para.props = replace(para.props, left=left, left_chars=None, first=0.0,
                                      first_chars=None)
             boxed.append(para)
-        self.warn.add("文本框中的文字按普通段落排在所在段落之后（位置近似）", where,
-                      "如位置不对，把文本框中的内容（如页码）直接写在正文或页眉/页脚段落中。")
+        self.warn.add("页眉/页脚中的文本框按普通段落排版（位置近似）", where,
+                      "如位置不对，把文本框中的内容（如页码）直接写在页眉/页脚段落中。")
         return True
 
     # -- tables -----------------------------------------------------------
