@@ -325,9 +325,8 @@ async def edit(request: Request) -> Response:
     name = request.path_params["name"]
     path = web.path(name)
     opened = store.open_file(path)
-    findings = await asyncio.to_thread(editor.proofread, web.data_dir, name, opened.text)
-    analysis = await asyncio.to_thread(editor.analyze, web.data_dir, name, opened.text,
-                                       findings=findings)
+    # the proofreading findings (a slow ruamel parse) follow with the first live update
+    analysis = await asyncio.to_thread(editor.analyze, web.data_dir, name, opened.text)
     key = text_key(name, opened.text)
     return web.page(request, "edit.html", name=name, a=analysis, version=opened.version,
                     preview_key=key, title=f"编辑 {name}",
