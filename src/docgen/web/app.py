@@ -131,6 +131,9 @@ class Web:
             with editor.draft_file(self.data_dir, name, text) as draft:
                 built = await self.pool.run(draft, name, preview=True)
             seconds = time.perf_counter() - started
+        for table in (self.build_seconds, self.preview_errors):
+            if len(table) > 500:  # bounded, like the image cache
+                table.clear()
         self.build_seconds[key] = built.seconds
         if built.error:
             self.preview_errors[key] = built.error
