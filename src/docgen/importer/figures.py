@@ -94,8 +94,9 @@ def _name_before(text: str, start: int) -> str:
             if name.startswith(w) and len(name) > len(w) + 1:
                 name, changed = name[len(w):], True
     name = _clean(name)
-    name = re.sub(r"^\d+", "", name)
-    return name[-10:]
+    name = re.sub(r"^[\d年月日号]+(?:以来|来)?", "", name)  # what is left of “2022年”, “3年来”
+    name = re.sub(r"^(?:我县|我市|我区|全县|全市|共有|共|有)", "", name) if len(name) > 4 else name
+    return name[-12:]
 
 
 def _name_after(text: str, end: int) -> str:
@@ -103,7 +104,7 @@ def _name_after(text: str, end: int) -> str:
     while k < len(text) and text[k] not in _CLAUSE_STOP:
         k += 1
     name = text[end:k]
-    for w in ("的", "之"):
+    for w in ("以来", "来", "的", "之", "共"):
         if name.startswith(w):
             name = name[len(w):]
     name = _clean(re.sub(r"\{\{.*?\}\}", "", name))
