@@ -206,7 +206,11 @@ def replace_part(docx: bytes, name: str, data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(docx)) as zin, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+        seen: set[str] = set()
         for info in zin.infolist():
+            if info.filename in seen:  # a duplicated entry: read() gives the last one, once
+                continue
+            seen.add(info.filename)
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             entry.external_attr = info.external_attr
             zout.writestr(entry, data if info.filename == name else zin.read(info.filename))
