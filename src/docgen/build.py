@@ -72,7 +72,8 @@ def render(document: Document, template: Path) -> bytes:
 
 
 def page_measure(engine: str) -> Callable[[bytes], bytes]:
-    """docx bytes → PDF bytes with ``engine``: how the page planning sees the pages."""
+    """docx bytes → PDF bytes with ``engine`` (to look at a .docx's pages; page planning reads
+    the frame model instead, see elements.finish)."""
     def measure(docx: bytes) -> bytes:
         from docgen.pdf import docx_to_pdf  # noqa: PLC0415
 
