@@ -35,7 +35,6 @@ from lxml import etree
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.frames import ImageFrame, Page, TextFrame
-from docgen.pdf.layout import paragraphs_in_order
 from docgen.roles import Role
 from docgen.safety import parse_xml
 
@@ -287,6 +286,8 @@ def pin_widow_control(docx: bytes) -> bytes:
 # ---------------------------------------------------------------- the loop
 
 def _before(laid_out: Typeset) -> Callable[[int], float]:
+    from docgen.pdf.layout import paragraphs_in_order  # noqa: PLC0415 (keeps import light)
+
     paras = paragraphs_in_order(laid_out.doc)
     pitch = _pitch(laid_out)
 
