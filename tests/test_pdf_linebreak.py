@@ -100,7 +100,9 @@ def test_justify_gap_fills_the_line_exactly():
     # a number keeps its unit, % or 号
     ("一二三四28号", 55, ["一二三四", "28号"]),
     ("一二三四五5.1％", 60, ["一二三四五", "5.1％"]),
-    ("一二三四12件", 55, ["一二三四", "12件"]),
+    ("一二三四36℃", 55, ["一二三四", "36℃"]),
+    # a measure word is not a unit sign: Word, LibreOffice and GB practice break before it
+    ("一二三四12件", 55, ["一二三四12", "件"]),
     # a range is not split, nor does its dash start a line
     ("一二三2021—2025年", 70, ["一二三", "2021—2025年"]),
     ("一二三四五—六", 50, ["一二三四", "五—六"]),

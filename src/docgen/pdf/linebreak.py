@@ -14,7 +14,7 @@ Rules (GB/T 15834 and the usual 禁则):
 * Latin words and numbers (``2022``, ``96.5%``, ``PDF/A``) stay together;
 * a connecting dash (— ～ –) or 间隔号 (· ・) never starts a line; 破折号 ——
   and 省略号 …… are one unbreakable atom;
-* a number stays with its unit, % or 号 (``28号``, ``5.1％``, ``12件``);
+* a number stays with its unit sign, % or 号 (``28号``, ``5.1％``, ``36℃``);
   a range stays whole (``2021—2025``, ``3～5``), and so does a document
   number (``〔2019〕28号``: no break after ``〔`` or ``〕`` or before ``〕``);
 * :func:`short_last_line` tells the page layout which last lines (one or two
@@ -40,10 +40,10 @@ NO_LINE_START = frozenset(
 )
 # Connecting dashes: one alone (not the doubled 破折号) must not start a line.
 CONNECTING_DASHES = frozenset("—–～~")
-# What follows a number as its unit: never separated from the number before it.
-UNITS = frozenset(
-    "%％‰℃°号件个次人名家项元万亿千百倍岁天年月日时分秒米克吨亩户所起条篇期届批例宗座台辆处"
-    "平公里套部场支册本页份级类种位户栋间")
+# What follows a number as its unit sign: never separated from the number before it.
+# Measure words (件、个、年 …) are not included: Word and LibreOffice break before them,
+# and so does GB/T 9704 practice; only signs and 号 (文号、序号) are glued.
+UNITS = frozenset("%％‰℃°号")
 # Characters that must not end a line (opening punctuation, currency signs).
 NO_LINE_END = frozenset("（《「『【〔〖〈“‘｛［([{$￥¥£")
 # Marks written doubled that must never be split across two lines.
@@ -202,7 +202,7 @@ def glued(before: str, after: str, before2: str = "") -> bool:
     if before[-1] in NO_LINE_END:
         return True                       # opening marks
     if _ends_digit(before) and after[0] in UNITS:
-        return True                       # 28|号, 5.1|％, 12|件
+        return True                       # 28|号, 5.1|％
     if before in CONNECTING_DASHES and _starts_digit(after) and _ends_digit(before2):
         return True                       # 2021—|2025
     return before[-1] == "〕" and _starts_digit(after)   # 〔2019〕|28号
