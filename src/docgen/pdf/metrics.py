@@ -40,8 +40,11 @@ class Face:
         return w
 
     def has(self, ch: str) -> bool:
-        face = getattr(self.font, "face", None)
-        cmap = getattr(face, "charToGlyph", None)
+        """True if the font has a glyph for ``ch`` (its cmap, looked up once per face)."""
+        cmap = self.__dict__.get("_cmap", False)
+        if cmap is False:
+            cmap = self.__dict__["_cmap"] = getattr(getattr(self.font, "face", None),
+                                                    "charToGlyph", None)
         return cmap is None or ord(ch) in cmap
 
 
