@@ -127,7 +127,7 @@ def test_notice(built) -> None:
         assert lines[0].text == "000123" and lines[0].top < TEXT_TOP_MM + 5  # 份号 on the first line
         assert find(lines, "加急").top < find(lines, "如东县人民政府办公室文件").top
         assert [ln.text for ln in lines if ln.size == pytest.approx(22)] == [
-            "如东县人民政府办公室关于", "做好2023年度防汛防旱、安全生产", "和森林防火工作的通知"]
+            "如东县人民政府办公室关于做好2023年度", "防汛防旱、安全生产和森林防火工作的通知"]
         all_lines = [ln for page in doc.pages for ln in text_lines(page)]
         first = find(all_lines, "附件：1.2023年度防汛防旱重点工作任务分解表")
         second = find(all_lines, "2.2023年度安全生产和森林防火工作联系人名单")
