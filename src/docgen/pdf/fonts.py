@@ -895,7 +895,10 @@ class FontRegistry:
             if role.required:
                 raise _missing_fallback_error(name, role)
         stand_in = self.resolve(_stand_in_name(name, style), bold=bold)
-        self._warn_substitute(name, stand_in, style)
+        from .symbols import is_symbol_font
+
+        if not is_symbol_font(name):  # Symbol/Wingdings codes become Unicode: no font needed
+            self._warn_substitute(name, stand_in, style)
         return replace(stand_in, requested=name, style=style)
 
     def _warn_substitute(self, name: str, sub: ResolvedFont, style: str) -> None:
