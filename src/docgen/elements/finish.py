@@ -76,10 +76,15 @@ class Finished:
 
 
 def _default_measure(name: str) -> Measure:
+    """docgen's layout; each round reuses what the previous one composed."""
+    last: list[Typeset] = []
+
     def measure(docx: bytes) -> Typeset:
         from docgen.pdf import typeset  # noqa: PLC0415
 
-        return typeset(docx, name=name)
+        laid = typeset(docx, name=name, earlier=last[-1] if last else None)
+        last[:] = [laid]
+        return laid
 
     return measure
 

@@ -83,8 +83,14 @@ class Typeset:
                               self.doc.source)
 
 
-def typeset(docx: Path | bytes, *, name: str = "document.docx") -> Typeset:
-    """Read and lay out a .docx (a path, or bytes called ``name`` in messages)."""
+def typeset(docx: Path | bytes, *, name: str = "document.docx", earlier: Typeset | None = None
+            ) -> Typeset:
+    """Read and lay out a .docx (a path, or bytes called ``name`` in messages).
+
+    ``earlier``: a layout of an earlier version of the same document (page planning
+    edits it between rounds); paragraphs that did not change reuse its composed lines
+    and its font record, so only what changed is composed again.
+    """
     from docgen.pdf.docx_reader import read_docx
     from docgen.pdf.layout import layout_document
     from docgen.pdf.metrics import DocumentFonts, get_fontbook
@@ -96,8 +102,9 @@ def typeset(docx: Path | bytes, *, name: str = "document.docx") -> Typeset:
             doc = read_docx(staged)
     else:
         doc = read_docx(Path(docx))
-    fonts = DocumentFonts(get_fontbook())
-    return Typeset(doc, layout_document(doc, fonts), fonts)
+    fonts = earlier.fonts if earlier is not None else DocumentFonts(get_fontbook())
+    cache = earlier.layout.composed if earlier is not None else None
+    return Typeset(doc, layout_document(doc, fonts, cache=cache), fonts)
 
 
 def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> PdfResult:

@@ -16,7 +16,7 @@ pages, table rows never split.  Odd/even and first-page footers follow
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.compose import (
@@ -30,6 +30,7 @@ from docgen.pdf.docx_reader import (
     Block,
     Cell,
     DocxDocument,
+    Image,
     Paragraph,
     Section,
     Table,
@@ -47,6 +48,19 @@ EPS = 0.05
 class Layout:
     pages: list[Page]
     warnings: list[DocgenWarning] = field(default_factory=list)
+    # body paragraphs composed, by content (see _compose_key): a later layout of an edited
+    # version of the document reuses the ones that did not change
+    composed: dict = field(default_factory=dict, repr=False)
+
+
+def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | None:
+    """What a body paragraph's composition depends on (None: not cached — pictures)."""
+    items = []
+    for it in para.items:
+        if isinstance(it, Image):
+            return None
+        items.append((type(it), *it.__dict__.values()))
+    return (para.props, tuple(items), width, ctx.grid_pitch, ctx.default_tab)
 
 
 # ---------------------------------------------------------------- tables
@@ -290,9 +304,11 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
 # ---------------------------------------------------------------- paginator
 
 class _Paginator:
-    def __init__(self, doc: DocxDocument, book: FontBook):
+    def __init__(self, doc: DocxDocument, book: FontBook, cache: dict | None = None):
         self.doc = doc
         self.book = book
+        self.cache = cache or {}
+        self.composed: dict = {}
         self.pages: list[Page] = []
         self.warnings: list[DocgenWarning] = []
         self._warned: set[tuple[str, str]] = set()
@@ -368,7 +384,7 @@ class _Paginator:
             for b in sect.blocks:
                 if isinstance(b, Paragraph):
                     self.counter[0] += 1
-                    boxes.append(compose_paragraph(b, self.counter[0], width, ctx))
+                    boxes.append(self._compose(b, width, ctx))
                 else:
                     boxes.append(compose_table(b, width, ctx, self.counter, self.warn))
             for i, box in enumerate(boxes):
@@ -377,6 +393,17 @@ class _Paginator:
                 else:
                     self.place_table(box, sect, si)
         return self.pages
+
+    def _compose(self, para: Paragraph, width: float, ctx: ComposeContext) -> ParaBox:
+        key = _compose_key(para, width, ctx)
+        box = self.cache.get(key) if key is not None else None
+        if box is not None:
+            box = replace(box, para=para, index=self.counter[0])
+        else:
+            box = compose_paragraph(para, self.counter[0], width, ctx)
+        if key is not None:
+            self.composed[key] = box
+        return box
 
     def _chain_height(self, boxes: list, i: int) -> float:
         """Height that must fit for a keepNext chain starting at ``i``."""
@@ -599,10 +626,14 @@ def paragraphs_in_order(doc: DocxDocument) -> list[Paragraph]:
     return [p for sect in doc.sections for p in _paragraphs(sect.blocks)]
 
 
-def layout_document(doc: DocxDocument, book: FontBook) -> Layout:
-    """Paginate ``doc``; returns the pages and the layout warnings."""
-    p = _Paginator(doc, book)
+def layout_document(doc: DocxDocument, book: FontBook, *, cache: dict | None = None) -> Layout:
+    """Paginate ``doc``; returns the pages and the layout warnings.
+
+    ``cache``: ``Layout.composed`` of an earlier layout of the same document with the
+    same font book (see :func:`docgen.pdf.typeset`).
+    """
+    p = _Paginator(doc, book, cache)
     p.run()
     p.decorate()
-    return Layout(p.pages, p.warnings)
+    return Layout(p.pages, p.warnings, p.composed)
 
