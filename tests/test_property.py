@@ -358,7 +358,7 @@ def hostile_folder(folder: Path) -> None:
     (folder / "last.yaml").write_text("meta: {}\nfigures:\n  甲: 1\n  乙: 0\nbody: [x]\n", encoding="utf-8")
 
 
-PER_EXAMPLE_SECONDS = 20.0
+PER_EXAMPLE_SECONDS = 60.0  # a build takes ~1 s; a hang would never end (bound for a loaded CI)
 
 
 @seed(SEED)

@@ -242,7 +242,7 @@ def test_budget_stops_hostile_expressions(expression: str) -> None:
     started = time.monotonic()
     with pytest.raises(JinjaError) as info:
         BoundedSandbox(autoescape=False).from_string(expression).render()
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # the budget is 10 s; most stop in milliseconds
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 300, f"{grown_mb:.0f} MB"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in str(info.value.message or "")) \
