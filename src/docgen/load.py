@@ -153,7 +153,7 @@ def _as_text(c: _Collector, value: Any, path: PathKey, what: str) -> str | None:
     if value is None:
         c.error(path, f"{what}还没有填写。", fix="在冒号后写上内容；不需要的项整行删去。")
         return None
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         kind = "空值" if value is None else ("列表" if isinstance(value, list) else
                                             "映射" if isinstance(value, dict) else "是/否值")
         c.error(path, f"{what}应当是文字，这里是{kind}。",
