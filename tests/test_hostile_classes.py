@@ -43,7 +43,7 @@ HEAD = (f"template: report\nmeta:\n  title: {TITLE}\n  issuer: 测试县人民�
 GOOD_BODY = "figures:\n  甲: 12\nbody:\n  - 正文第一段，共{{ figures.甲 }}件。\n"
 
 API_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from docgen import DocgenError, build
 import docgen.build, docgen.render_docx  # imports outside the measured time
 template = sys.argv[3] or None
@@ -56,7 +56,9 @@ except DocgenError as exc:
     result = {"ok": False, "classes": [c.__name__ for c in type(exc).__mro__], "file": loc.file,
               "line": loc.line, "path": loc.path, "fix": exc.fix, "text": exc.describe()}
 result["seconds"] = time.monotonic() - started
-result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM of this process image: ru_maxrss would include the forking parent (pytest) before exec
+with open("/proc/self/status", encoding="ascii") as status:
+    result["peak_mb"] = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
 print(json.dumps(result, ensure_ascii=False))
 """
 
