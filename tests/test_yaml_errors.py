@@ -142,3 +142,15 @@ def test_help_imports_no_subcommand():
             "print(heavy)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_closed_pipe_is_not_an_internal_error():
+    """`docgen templates | head -1`: the reader leaves early; no 内部错误, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "docgen", "templates"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before docgen writes
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    proc.wait(timeout=60)
+    assert "内部错误" not in err and "Traceback" not in err, err
+    assert proc.returncode in (0, 141)

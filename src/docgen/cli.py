@@ -177,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断，未写出任何不完整的文件。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (`docgen templates | head`): not an
+        # error of ours or the user's.  Point stdout at /dev/null so the
+        # interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("DOCGEN_DEBUG"):
             raise
