@@ -1104,7 +1104,33 @@ def _register_with_reportlab(font: ResolvedFont) -> None:
             location=Location(file=str(font.path)),
             fix="该字体可能禁止嵌入或已损坏；请换用其他字体文件（在 fonts.yaml 中指定）",
         ) from exc
+    _fix_trailing_advances(pdfmetrics.getFont(font.reportlab_name).face, font.embedded_path, index)
     _REPORTLAB_DONE.add(font.reportlab_name)
+
+
+def _fix_trailing_advances(face, path: Path, index: int) -> None:
+    """Undo a reportlab 5 subsetting bug for fonts whose hmtx ends in a run of one advance.
+
+    reportlab stores the advance of glyphs past ``numberOfHMetrics`` already scaled to
+    1000 units per em, then writes it unscaled into the subset's hmtx: in a 1024-unit
+    font (HanaMin) such a glyph is embedded 2.3 % too narrow and the PDF/A rule 6.2.11.5
+    (widths agree with the font program) fails.  The raw advance is the last full entry's.
+    """
+    from fontTools.ttLib import TTFont
+
+    metrics = getattr(face, "hmetrics", None)
+    if not metrics:
+        return
+    try:
+        tt = TTFont(str(path), fontNumber=index, lazy=True)
+        count = tt["hhea"].numberOfHMetrics
+        tt.close()
+    except Exception:  # noqa: BLE001 - unreadable here means reportlab read it its own way
+        return
+    if 0 < count < len(metrics):
+        raw = metrics[count - 1][0]
+        for i in range(count, len(metrics)):
+            metrics[i] = (raw, metrics[i][1])
 
 
 _REGISTRY: FontRegistry | None = None
