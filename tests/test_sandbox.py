@@ -258,3 +258,22 @@ def test_budget_leaves_ordinary_expressions_alone(expression: str, expected: str
     from docgen.safety import BoundedSandbox
 
     assert BoundedSandbox(autoescape=False).from_string(expression).render() == expected
+
+
+def test_compiled_code_is_reused_and_still_budgeted() -> None:
+    """The second environment gets the first one's compiled code, and its budget still holds."""
+    from jinja2.exceptions import TemplateError as JinjaError
+
+    from docgen import sandbox
+    from docgen.safety import BoundedSandbox
+
+    hostile = "{{ '%0999999999d' % 1 }} reuse-check"
+    for _ in range(2):
+        with pytest.raises(JinjaError):
+            BoundedSandbox(autoescape=False).from_string(hostile).render()
+    assert (hostile, False, BoundedSandbox(autoescape=False).undefined) in sandbox._COMPILED
+    text = "{{ a }}-{{ b|upper }} reuse-check"
+    first = BoundedSandbox(autoescape=True).from_string(text).render(a="<1>", b="x")
+    second = BoundedSandbox(autoescape=True).from_string(text).render(a="2", b="y")
+    assert (first, second) == ("&lt;1&gt;-X reuse-check", "2-Y reuse-check")
+    assert BoundedSandbox(autoescape=False).from_string(text).render(a="<1>", b="x") == "<1>-X reuse-check"

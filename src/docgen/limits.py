@@ -50,6 +50,7 @@ MAX_TEMPLATE_OUTPUT = 32_000_000    # one rendered part (document.xml of a 300-p
 MAX_FORMAT_WIDTH = 1_000            # widths and precisions in '%5d', '{:>5}', center(5) …
 MAX_RANGE_TOTAL = 2_000_000         # items all range() calls of one render may produce
 MAX_INT_BITS = 100_000              # a ** b, a << b: results up to ~30 000 decimal digits
+MAX_COMPILED_CHARS = 16_000_000     # source characters of compiled Jinja code kept per process (a cache)
 TEMPLATE_SECONDS = 10.0             # wall-clock budget of one render
 TEMPLATE_EXTRA_MEMORY = 512 * MB    # address space a render may add (RLIMIT_AS, main thread)
 

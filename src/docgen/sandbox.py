@@ -371,6 +371,11 @@ def _range_total(*args: int) -> Iterator[int]:
     return numbers
 
 
+# Compiled code per source, oldest first, bounded by the characters kept.
+_COMPILED: dict[tuple[str, object, object], tuple[str, Any]] = {}
+_compiled_chars = 0
+
+
 class BoundedSandbox(SandboxedEnvironment):
     """Jinja's sandbox plus a budget for time, memory and size (see the module docstring).
 
@@ -389,6 +394,34 @@ class BoundedSandbox(SandboxedEnvironment):
         self.globals["range"] = _range_total
         self.globals.pop("lipsum", None)  # generates text of any size on request; no document needs it
         self.filters = _checked_filters(self.filters)
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[override]
+        """Jinja's compile, with the code of each anonymous source kept for the process.
+
+        docxtpl compiles the whole template XML with ``from_string`` on every
+        build, and each text of the data is compiled too; the generated code
+        depends only on the source and this class's fixed options, so one
+        compilation per source serves every later build (templates and data
+        text are re-checked and rendered under the budget each time).
+        """
+        if name is not None or filename is not None or raw or defer_init or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (source, self.autoescape, self.undefined)
+        code = _COMPILED.get(key)
+        if code is None:
+            code = super().compile(source)
+            if len(source) <= limits.MAX_COMPILED_CHARS:
+                global _compiled_chars
+                while _compiled_chars + len(source) > limits.MAX_COMPILED_CHARS:
+                    oldest = next(iter(_COMPILED), None)
+                    if oldest is None:
+                        break
+                    dropped = _COMPILED.pop(oldest, None)  # another thread may have taken it
+                    _compiled_chars -= len(dropped[0]) if dropped else 0
+                _COMPILED[key] = (source, code)
+                _compiled_chars += len(source)
+            return code
+        return code[1]
 
     @staticmethod
     def concat(chunks: Iterable[str]) -> str:  # type: ignore[override]
