@@ -203,17 +203,6 @@ def test_libreoffice_opens_any_text(tmp_path: Path, data: dict) -> None:
         assert squashed(item) in full, item
 
 
-def _has_ext_ef(data: dict) -> bool:
-    """CJK Extension E/F (U+2B820–U+2EBEF): KNOWN BUG, left out of the PDF/A property only.
-
-    Found by this test on 2026-12-02 (after the per-glyph fallback chains of 731bd56): a document
-    containing U+2DC67 fails PDF/A-2b rule 6.2.11.5 — the W array says 1000 where the embedded
-    fallback font's glyph is 976.562 wide.  Reported to the fonts owner; remove this filter when
-    fixed (tests/test_property.py::test_any_text_gives_a_valid_pdfa then covers it again).
-    """
-    return any(0x2B820 <= ord(ch) <= 0x2EBEF for text in field_texts(data) for ch in text)
-
-
 def _pdf_available() -> bool:
     try:
         from docgen.pdf import docx_to_pdf  # noqa: F401
@@ -228,7 +217,7 @@ def _pdf_available() -> bool:
 @settings(derandomize=True, max_examples=examples(4), deadline=None, phases=PHASES,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
-@given(data=documents().filter(lambda d: not _has_ext_ef(d)))
+@given(data=documents())
 def test_any_text_gives_a_valid_pdfa(tmp_path: Path, data: dict) -> None:
     from docgen.pdf.pdfa import validate_pdfa
 
