@@ -399,3 +399,37 @@ def test_font_substitution_warning_for_every_file_in_a_batch(tmp_path: Path) -> 
                        out_dir=tmp_path / "out")
     assert all(item.ok for item in items)
     assert [any("华文行楷" in w.message for w in item.warnings) for item in items] == [True] * 3
+
+
+HANG_IN_C = r'''
+import re, sys, time
+from docgen.batch import hard_deadline, run_tasks
+
+def work(task):
+    if task == "hang":
+        with hard_deadline(1.0):
+            re.match(r"(a+)+$", "a" * 64 + "b")  # catastrophic backtracking: C code, holds the GIL
+        return "finished?!"
+    return "ok"
+
+if __name__ == "__main__":
+    started = time.monotonic()
+    got = {}
+    results = run_tasks(work, ["hang", "ok"], jobs=2, on_result=got.__setitem__,
+                        on_crash=lambda i: "crashed", start_method="fork")
+    print(results, round(time.monotonic() - started, 1))
+'''
+
+
+def test_a_worker_stuck_in_c_code_is_ended_and_the_others_finish(tmp_path: Path) -> None:
+    """SIGALRM cannot stop a worker inside C code; the hard deadline ends it, alone."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "hang.py"
+    script.write_text(HANG_IN_C, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    results, seconds = proc.stdout.rsplit(" ", 1)
+    assert results == "['crashed', 'ok']"
+    assert float(seconds) < 60

@@ -29,6 +29,9 @@ How a batch runs:
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
+import multiprocessing
 import os
 import signal
 import sys
@@ -187,6 +190,30 @@ def _timeout_error(data: Path, seconds: float) -> DocgenError:
                            "确实需要更长时间时，调大 build_many(timeout=…)")
 
 
+@contextlib.contextmanager
+def hard_deadline(seconds: float):
+    """End this worker process if the block still runs after ``seconds``.
+
+    SIGALRM only interrupts Python code; a worker stuck inside C code (a
+    regular expression, a decoder) would never see it and would hold its slot
+    of the batch for ever.  faulthandler's watchdog is a C thread that needs
+    no GIL: it ends the process, the pool sees the worker die, and the batch
+    reports that file alone (:func:`crashed_text`) while the others go on.
+    Only in worker processes: a single build in the user's own process is
+    left to the SIGALRM budget and Ctrl-C.
+    """
+    armed = multiprocessing.parent_process() is not None
+    if armed:
+        devnull = open(os.devnull, "w")  # noqa: SIM115 - must outlive the watchdog
+        faulthandler.dump_traceback_later(seconds, exit=True, file=devnull)
+    try:
+        yield
+    finally:
+        if armed:
+            faulthandler.cancel_dump_traceback_later()
+            devnull.close()
+
+
 def build_staged(index: int, data: Path, staging: Path, options: BuildOptions,
                  name: str | None = None) -> Staged:
     """Build one data file into ``staging/<index>/``; never raises for a bad file.
@@ -206,9 +233,10 @@ def build_staged(index: int, data: Path, staging: Path, options: BuildOptions,
     if timed:
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        result = build(data, template=options.template, out_dir=staging / str(index),
-                       pdf=options.pdf, pdf_engine=options.pdf_engine, force=options.force,
-                       strict=options.strict, draft=options.draft)
+        with hard_deadline(seconds + limits.HARD_KILL_GRACE):
+            result = build(data, template=options.template, out_dir=staging / str(index),
+                           pdf=options.pdf, pdf_engine=options.pdf_engine, force=options.force,
+                           strict=options.strict, draft=options.draft)
     except DocgenError as exc:
         return Staged(index, data, seconds=time.perf_counter() - started, error=exc.describe(),
                       kind=exc.kind)
@@ -296,7 +324,7 @@ def _mp_context(method: str | None):
 
 
 def crashed_text() -> str:
-    return (f"{INTERNAL_ERROR}：处理这个文件时工作进程意外退出（可能是内存不足，或程序缺陷）。\n"
+    return (f"{INTERNAL_ERROR}：处理这个文件时工作进程意外退出（可能是内存不足、长时间没有完成，或程序缺陷）。\n"
             "  修改方法：单独生成这个文件（docgen build 该文件 --jobs 1）查看详情；"
             "若仍然出错，请把该文件发给维护人员。")
 

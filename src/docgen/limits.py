@@ -56,3 +56,4 @@ TEMPLATE_EXTRA_MEMORY = 512 * MB    # address space a render may add (RLIMIT_AS,
 
 # -- batch
 DOCUMENT_SECONDS = 600.0         # one document of a batch (default per-document timeout)
+HARD_KILL_GRACE = 30.0           # then a worker stuck in C code (no Python signal runs) is ended
