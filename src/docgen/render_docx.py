@@ -196,7 +196,35 @@ def _checked_template(path: str, mtime_ns: int, size: int) -> bytes:
         except DocgenError as exc:  # name the user's file, not the staged copy
             raise type(exc)(exc.message, location=Location(file=path, path=exc.location.path),
                             fix=exc.fix) from exc
-    return data
+    return with_standard_core_rel(data)
+
+
+# LibreOffice (7.4) writes the core-properties relationship with the
+# "officedocument" namespace; python-docx knows only the package one, so it
+# added a second, default docProps/core.xml ("Word Document", lastModifiedBy
+# python-docx, the current time): a duplicate zip entry and a .docx that
+# differed from build to build.
+_CORE_REL_VARIANT = b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+_CORE_REL = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+
+
+def with_standard_core_rel(data: bytes) -> bytes:
+    """The .docx bytes with the package relationship to its core properties in the standard form."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        try:
+            rels = zin.read("_rels/.rels")
+        except KeyError:
+            return data
+        if _CORE_REL_VARIANT not in rels:
+            return data
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                body = zin.read(info)
+                if info.filename == "_rels/.rels":
+                    body = body.replace(_CORE_REL_VARIANT, _CORE_REL)
+                zout.writestr(info, body)
+    return out.getvalue()
 
 
 def _checked_template_bytes(template: Path) -> bytes:
