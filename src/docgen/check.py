@@ -31,6 +31,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from docgen.errors import DataError, Location
+from docgen.misprints import CN_DIGITS, CN_NUM, cn_to_int, leading_number
+from docgen.misprints import NUMBERING as _NUMBERING
 from docgen.yaml_source import read_data_text, syntax_error
 
 __all__ = ["RULES", "Finding", "Issue", "check_file", "fix_file", "proofread_text", "read_round_trip"]
@@ -58,8 +60,6 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 FULL_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·"
 _HAN = re.compile(f"[{HAN}]")
 _CJK = re.compile(f"[{HAN}{FULL_PUNCT}]")
-CN_DIGITS = "〇一二三四五六七八九"
-CN_NUM = "[一二三四五六七八九十]{1,3}"
 FIGURE_REF = re.compile(r"\{\{.*?\}\}", re.S)
 MASK = "\x00"
 
@@ -125,18 +125,6 @@ class Finding:
 def mask_figures(text: str) -> str:
     """Replace ``{{ … }}`` references by neutral characters of the same length."""
     return FIGURE_REF.sub(lambda m: MASK * len(m.group(0)), text)
-
-
-def cn_to_int(text: str) -> int | None:
-    """一 → 1, 十二 → 12, 二十 → 20, 九十九 → 99; None if not a simple numeral."""
-    if not text or any(ch not in CN_DIGITS + "十" for ch in text):
-        return None
-    if "十" not in text:
-        return CN_DIGITS.index(text) if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return None
-    return (CN_DIGITS.index(tens) if tens else 1) * 10 + (CN_DIGITS.index(ones) if ones else 0)
 
 
 def int_to_cn(n: int) -> str:
@@ -377,31 +365,6 @@ def check_doc_number(text: str) -> list[Issue]:
     else:
         hint = "发文字号写成 机关代字〔年份〕序号号，如“东政发〔2023〕12号”。"
     return [Issue("doc-number", 0, len(text), f"发文字号“{value}”格式不规范。", hint)]
-
-
-#: Hand-typed numbering at the start of a text: (pattern, style, level name, is well-formed).
-_NUMBERING = [
-    (re.compile(f"^({CN_NUM})、"), "cn-dun", "一、"),
-    (re.compile(f"^[（(]({CN_NUM})[）)]"), "cn-paren", "（一）"),
-    (re.compile(r"^(\d{1,3})(?:[.．、](?!\d))"), "arabic", "1."),
-    (re.compile(r"^[（(](\d{1,3})[）)]"), "arabic-paren", "（1）"),
-    (re.compile(f"^({CN_NUM})是"), "cn-shi", "一是"),
-]
-
-
-def leading_number(text: str) -> tuple[str, int, int] | None:
-    """(style, value, length) of hand-typed numbering at the start of ``text``."""
-    stripped = text.lstrip()
-    lead = len(text) - len(stripped)
-    for pattern, style, _ in _NUMBERING:
-        m = pattern.match(stripped)
-        if m:
-            raw = m.group(1)
-            value = int(raw) if raw.isdigit() else cn_to_int(raw)
-            if value is None or value == 0:
-                return None
-            return style, value, lead + m.end()
-    return None
 
 
 def _hand_numbering(text: str) -> list[Issue]:
