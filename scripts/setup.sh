@@ -12,7 +12,7 @@ want_test=0
 
 apt_packages=(fontconfig poppler-utils fonts-liberation2 fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-gbsn00lp
               fonts-crosextra-carlito fonts-crosextra-caladea fonts-dejavu-core fonts-symbola
-              fonts-babelstone-han fonts-hanazono
+              fonts-babelstone-han fonts-hanazono fonts-noto-core
               fonts-arphic-uming fonts-arphic-ukai fonts-lxgw-wenkai texlive-lang-chinese)
 if [ "$want_test" = 1 ]; then
     apt_packages+=(libreoffice-writer-nogui)
