@@ -49,7 +49,7 @@ def apply_auto_space(atoms: list[Atom]) -> None:
             a.width += a.extra
 
 
-@dataclass
+@dataclass(slots=True)
 class Seg:
     text: str
     face: Face
@@ -63,7 +63,7 @@ class Seg:
     line_face: Face | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Atom:
     text: str
     width: float
@@ -230,12 +230,32 @@ def _segments(text: str, rps: list[RunProps], book: FontBook,
 
 
 def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[Image]]:
-    """The paragraph's atoms (see :mod:`linebreak`) and its anchored images."""
+    """The paragraph's atoms (see :mod:`linebreak`) and its anchored images.
+
+    Most atoms are one character its run's own font has: those take a fast path
+    (the run's faces and metrics looked up once per run); clusters and characters
+    that need a fallback font go through :func:`_segments`.
+    """
     atoms: list[Atom] = []
     anchors: list[Image] = []
     buf: list[str] = []
     rps: list[RunProps] = []
     runs: dict[int, tuple[float, float, float]] = {}
+    book = ctx.book
+    # (run, East Asian?) -> (face, size, rise, advance factor, spacing); a face is looked up
+    # only for the script that uses it, so the document records only fonts it drew with
+    run_faces: dict[tuple[int, bool], tuple[Face, float, float, float, float]] = {}
+
+    def face_of(rp: RunProps, cjk: bool) -> tuple[Face, float, float, float, float]:
+        got = run_faces.get((id(rp), cjk))
+        if got is None:
+            m = runs.get(id(rp))
+            if m is None:
+                m = runs[id(rp)] = _run_metrics(rp)
+            size, rise, k = m
+            face = book.face(rp.font_east_asia if cjk else rp.font_ascii, rp.bold)
+            got = run_faces[(id(rp), cjk)] = (face, size, rise, k, rp.spacing)
+        return got
 
     def flush() -> None:
         if not buf:
@@ -244,7 +264,15 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
         pos = 0
         for cl in clusters(text):
             n = len(cl)
-            segs = _segments(cl, rps[pos:pos + n], ctx.book, runs)
+            if n == 1:
+                rp = rps[pos]
+                face, size, rise, k, spacing = face_of(rp, is_cjk(cl))
+                if face.has(cl):
+                    adv = face.advance(cl) * k + spacing
+                    atoms.append(Atom(cl, adv, [Seg(cl, face, rp, size, adv, rise, "", face)]))
+                    pos = pos + 1
+                    continue
+            segs = _segments(cl, rps[pos:pos + n], book, runs)
             atoms.append(Atom(cl, segs[0].width if len(segs) == 1 else sum(s.width for s in segs),
                               segs))
             pos += n
@@ -266,7 +294,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
         else:
             flush()
             if isinstance(item, Tab):
-                face = _face_for(ctx.book, item.rp, " ")
+                face = _face_for(book, item.rp, " ")
                 atoms.append(Atom("\t", 0.0, [Seg("", face, item.rp, item.rp.size, 0.0)], "tab"))
             elif isinstance(item, Break):
                 atoms.append(Atom("\n", 0.0, [], "break" if item.kind == "line" else "page"))

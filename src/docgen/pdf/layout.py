@@ -16,6 +16,7 @@ pages, table rows never split.  Odd/even and first-page footers follow
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 
 from docgen.errors import DocgenWarning, Location
@@ -61,6 +62,54 @@ def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | 
             return None
         items.append((type(it), *it.__dict__.values()))
     return (para.props, tuple(items), width, ctx.grid_pitch, ctx.default_tab)
+
+
+# Body paragraphs composed in this process, by content (see _compose_key), per font book:
+# the next build of the same document (a preview after an edit, the next document of a
+# batch, next year's report) composes only the paragraphs that differ.  Bounded: the
+# oldest entries go first.  Each entry keeps the font names its composition asked for,
+# so a document that reuses it records the same fonts (and gets the same warnings).
+SHARED_MAX = 4096
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _shared_store(book) -> dict | None:
+    base = getattr(book, "book", None)  # a DocumentFonts: the process-wide FontBook under it
+    if base is None or not hasattr(book, "replay"):
+        return None
+    store = _SHARED.get(base)
+    if store is None:
+        store = _SHARED[base] = {}
+    return store
+
+
+def _shared_get(book, key: tuple) -> ParaBox | None:
+    store = _shared_store(book)
+    hit = store.get(key) if store is not None else None
+    if hit is None:
+        return None
+    box, names = hit
+    book.replay(names)
+    return box
+
+
+def _compose_recorded(para: Paragraph, index: int, width: float, ctx: ComposeContext,
+                      book, key: tuple | None) -> ParaBox:
+    store = _shared_store(book) if key is not None else None
+    if store is None:
+        return compose_paragraph(para, index, width, ctx)
+    outer = book.recording
+    book.recording = names = []
+    try:
+        box = compose_paragraph(para, index, width, ctx)
+    finally:
+        book.recording = outer
+    if outer is not None:
+        outer.extend(names)
+    if len(store) >= SHARED_MAX:
+        del store[next(iter(store))]
+    store[key] = (box, tuple(dict.fromkeys(names)))
+    return box
 
 
 # ---------------------------------------------------------------- tables
@@ -397,10 +446,12 @@ class _Paginator:
     def _compose(self, para: Paragraph, width: float, ctx: ComposeContext) -> ParaBox:
         key = _compose_key(para, width, ctx)
         box = self.cache.get(key) if key is not None else None
+        if box is None and key is not None:
+            box = _shared_get(self.book, key)
         if box is not None:
             box = replace(box, para=para, index=self.counter[0])
         else:
-            box = compose_paragraph(para, self.counter[0], width, ctx)
+            box = _compose_recorded(para, self.counter[0], width, ctx, self.book, key)
         if key is not None:
             self.composed[key] = box
         return box

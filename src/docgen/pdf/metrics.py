@@ -149,8 +149,13 @@ class DocumentFonts:
         self.registry = book.registry
         self._faces: dict[tuple[str, bool], Face] = {}
         self.used: dict[str, None] = {}  # names in order of first use
+        # while not None, every name asked for is also appended here (layout records
+        # what one paragraph's composition used, to replay it when it reuses the result)
+        self.recording: list[str] | None = None
 
     def face(self, name: str, bold: bool = False) -> Face:
+        if self.recording is not None:
+            self.recording.append(name)
         key = (name, bold)
         face = self._faces.get(key)
         if face is None:
@@ -158,6 +163,11 @@ class DocumentFonts:
             self._faces[key] = face
             self.used.setdefault(name)
         return face
+
+    def replay(self, names: tuple[str, ...]) -> None:
+        """Record ``names`` as used, as composing the paragraph that asked for them would."""
+        for name in names:
+            self.used.setdefault(name)
 
     def cover(self, face: Face, ch: str, bold: bool, cjk: bool) -> Face | None:
         """See :meth:`FontBook.cover`."""
