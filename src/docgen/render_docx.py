@@ -108,15 +108,25 @@ def template_environment() -> BoundedSandbox:
     return BoundedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
-def _template_paragraphs(path: Path) -> list[str]:
-    """Text of each paragraph of the template body, for locating a failing tag."""
+def _template_paragraphs(path: Path) -> tuple[str, ...]:
+    """Text of each paragraph of the template body (tag checks, locating a failing tag);
+    read once per version of the file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return _paragraph_texts(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _paragraph_texts(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     try:
         with zipfile.ZipFile(path) as zf:
             root = etree.fromstring(zf.read("word/document.xml"),
                                     etree.XMLParser(resolve_entities=False, no_network=True))
     except Exception:  # noqa: BLE001 - only used to improve an error message
-        return []
-    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p"))]
+        return ()
+    return tuple("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in root.iter(qn("w:p")))
 
 
 def _locate_tag(path: Path, needle: str | None) -> Location:

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 
 from docgen.elements.even_pages import Measure, _record_table, settle_record
 from docgen.elements.joint_seal import place_joint_seals
-from docgen.elements.page_fit import fit_tail, normalise_styles
+from docgen.elements.page_fit import fit_tail, normalise_styles, rewrite_part
 from docgen.elements.seal import place_seal
 from docgen.errors import DocgenWarning
 from docgen.model import Document
@@ -32,10 +32,16 @@ if TYPE_CHECKING:
 
 
 def even_table_grids(docx: bytes) -> bytes:
-    """Tables with fewer cells per row than grid columns get an even grid of that many."""
-    doc = open_docx(io.BytesIO(docx))
+    """Tables with fewer cells per row than grid columns get an even grid of that many.
+
+    Edits word/document.xml alone (most documents need no change and are returned as
+    they are, without opening the whole package)."""
+    return rewrite_part(docx, "word/document.xml", _even_grids)
+
+
+def _even_grids(root) -> bool:
     changed = False
-    for tbl in doc.element.body.iter(qn("w:tbl")):
+    for tbl in root.iter(qn("w:tbl")):
         grid = tbl.find(qn("w:tblGrid"))
         cols = grid.findall(qn("w:gridCol")) if grid is not None else []
         rows = tbl.findall(qn("w:tr"))
@@ -57,11 +63,7 @@ def even_table_grids(docx: bytes) -> bytes:
                 width.set(qn("w:w"), str(total // n))
                 width.set(qn("w:type"), "dxa")
         changed = True
-    if not changed:
-        return docx
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return changed
 
 
 def has_record(docx: bytes) -> bool:
