@@ -348,6 +348,7 @@ def make_docs(folder: Path, quick: bool, worker: Worker) -> list[Doc]:
     sources = [("seed (11 p)", SEED)]
     if not quick:
         print("calibrating the ~500-page document …", file=sys.stderr)
+        (folder / "calibrate").mkdir()
         items = items_for([500], folder / "calibrate")[500]
         sources.append(("synthetic ~500 p",
                         write_data(folder, "synthetic-500.yaml", synthetic(items, "合成文档500页"))))
