@@ -54,5 +54,8 @@ if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
     touch "$stamp$extras"
 fi
 
+# bytecode for the editable install (PYTHONDONTWRITEBYTECODE would leave every start compiling)
+.venv/bin/python -m compileall -q src/docgen >/dev/null
+
 echo "==> 准备字体（首次约需 1 分钟，之后使用缓存）"
 .venv/bin/docgen fonts --prepare >/dev/null

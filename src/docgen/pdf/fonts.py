@@ -429,11 +429,34 @@ def _face_from_font(font, path: Path, index: int) -> FontFace:
                     postscript_name=ps, bold=bold, cff="CFF " in font or "CFF2" in font)
 
 
-def read_faces(path: Path) -> list[FontFace]:
-    """The fonts inside one font file (several for .ttc/.otc); [] if unreadable."""
-    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+def read_faces(path: Path, cache: Path | None = None) -> list[FontFace]:
+    """The fonts inside one font file (several for .ttc/.otc); [] if unreadable.
+
+    Read from the name tables with fontTools once per version of the file and
+    kept in the cache folder (``*.faces``, see :mod:`docgen.pdf.font_cache`).
+    """
+    from . import font_cache
 
     path = Path(path)
+    folder = cache or cache_dir()
+    stored = font_cache.load_records(path, "faces", folder)
+    if stored is not None:
+        with contextlib.suppress(TypeError, ValueError, KeyError):
+            return [FontFace(path=path, index=int(r["index"]), families=tuple(r["families"]),
+                             family=str(r["family"]), postscript_name=str(r["postscript_name"]),
+                             bold=bool(r["bold"]), cff=bool(r["cff"])) for r in stored]
+    faces = _read_faces_uncached(path)
+    if faces is not None:
+        font_cache.store_records(path, "faces", folder, [
+            {"index": f.index, "families": list(f.families), "family": f.family,
+             "postscript_name": f.postscript_name, "bold": f.bold, "cff": f.cff} for f in faces])
+    return faces or []
+
+
+def _read_faces_uncached(path: Path) -> list[FontFace] | None:
+    """read_faces with fontTools; None if the file could not be read."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
     try:
         with open(path, "rb") as fh:
             magic = fh.read(4)
@@ -450,7 +473,7 @@ def read_faces(path: Path) -> list[FontFace]:
             font.close()
     except (OSError, TTLibError, KeyError, AssertionError, ValueError) as exc:
         log.debug("cannot read font %s: %s", path, exc)
-        return []
+        return None
 
 
 class _FaceIndex:
@@ -655,8 +678,6 @@ def font_coverage(src: Path, index: int = 0, cache: Path | None = None) -> froze
     """
     import array
 
-    from fontTools.ttLib import TTFont
-
     src = Path(src)
     folder = cache or cache_dir()
     try:
@@ -667,6 +688,8 @@ def font_coverage(src: Path, index: int = 0, cache: Path | None = None) -> froze
         data = array.array("I")
         data.frombytes(target.read_bytes())
         return frozenset(data)
+    from fontTools.ttLib import TTFont
+
     try:
         font = TTFont(str(src), fontNumber=index, lazy=True)
         cmap = font.getBestCmap() or {}
@@ -945,7 +968,7 @@ class FontRegistry:
             font = self.ensure(font)
             self._resolved[key] = font
         else:
-            _register_with_reportlab(font)
+            _register_with_reportlab(font, self.cache)
         self._registered[key] = font
         return font
 
@@ -954,7 +977,7 @@ class FontRegistry:
         if font.embedded_path is None:
             converted = convert_to_truetype(font.path, font.subfont_index, self.cache)
             font = replace(font, embedded_path=converted)
-        _register_with_reportlab(font)
+        _register_with_reportlab(font, self.cache)
         return font
 
     def fallback_fonts(self, style: str, cjk: bool) -> list[ResolvedFont]:
@@ -1085,30 +1108,45 @@ def _patch_reportlab_to_unicode() -> None:
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
-def _register_with_reportlab(font: ResolvedFont) -> None:
-    """pdfmetrics.registerFont(TTFont(...)) once per process per file."""
+def _register_with_reportlab(font: ResolvedFont, cache: Path | None = None) -> None:
+    """pdfmetrics.registerFont(TTFont(...)) once per process per file.
+
+    The parsed face comes from :mod:`docgen.pdf.font_cache` when it has an
+    entry for the file; otherwise reportlab parses the file and the entry is
+    written for the next process.
+    """
     if font.reportlab_name in _REPORTLAB_DONE:
         return
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    from . import font_cache
+
     assert font.embedded_path is not None
     _patch_reportlab_to_unicode()
     index = 0 if font.embedded_path != font.path else font.subfont_index
+    folder = cache or cache_dir()
+    face = font_cache.load_face(font.embedded_path, index, folder)
+    if face is not None:
+        pdfmetrics.registerFont(font_cache.make_ttfont(font.reportlab_name, face))
+        _REPORTLAB_DONE.add(font.reportlab_name)
+        return
     try:
-        pdfmetrics.registerFont(
-            TTFont(font.reportlab_name, str(font.embedded_path), subfontIndex=index))
+        parsed = TTFont(font.reportlab_name, str(font.embedded_path), subfontIndex=index)
     except (TTFError, OSError, ValueError, KeyError, AssertionError) as exc:
         raise RenderError(
             f"字体文件 {font.path} 无法嵌入 PDF：{exc}",
             location=Location(file=str(font.path)),
             fix="该字体可能禁止嵌入或已损坏；请换用其他字体文件（在 fonts.yaml 中指定）",
         ) from exc
-    _fix_trailing_advances(pdfmetrics.getFont(font.reportlab_name).face, font.embedded_path, index)
+    _fix_trailing_advances(parsed.face)
+    pdfmetrics.registerFont(parsed)
+    if font_cache.ttfont_matches(parsed):
+        font_cache.store_face(parsed.face, font.embedded_path, index, folder)
     _REPORTLAB_DONE.add(font.reportlab_name)
 
 
-def _fix_trailing_advances(face, path: Path, index: int) -> None:
+def _fix_trailing_advances(face) -> None:
     """Undo a reportlab 5 subsetting bug for fonts whose hmtx ends in a run of one advance.
 
     reportlab stores the advance of glyphs past ``numberOfHMetrics`` already scaled to
@@ -1116,15 +1154,12 @@ def _fix_trailing_advances(face, path: Path, index: int) -> None:
     font (HanaMin) such a glyph is embedded 2.3 % too narrow and the PDF/A rule 6.2.11.5
     (widths agree with the font program) fails.  The raw advance is the last full entry's.
     """
-    from fontTools.ttLib import TTFont
-
     metrics = getattr(face, "hmetrics", None)
     if not metrics:
         return
     try:
-        tt = TTFont(str(path), fontNumber=index, lazy=True)
-        count = tt["hhea"].numberOfHMetrics
-        tt.close()
+        face.seek_table("hhea", 34)  # numberOfHMetrics
+        count = face.read_ushort()
     except Exception:  # noqa: BLE001 - unreadable here means reportlab read it its own way
         return
     if 0 < count < len(metrics):
