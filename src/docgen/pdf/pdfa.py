@@ -1,6 +1,10 @@
-"""PDF/A-2b finishing of the archival PDF.
+"""PDF/A-2b metadata, and the finishing of PDFs written by someone else.
 
-Takes the bytes reportlab wrote (TrueType fonts embedded) and an
+Our own engine writes PDF/A-2b in one pass (:mod:`docgen.pdf.draw`), taking
+the XMP packet and Info entries from :func:`xmp_packet` / :func:`info_entries`
+and the output intent's profile from :func:`srgb_profile`.  :func:`make_pdfa`
+finishes the LibreOffice engine's output (and any other PDF): it takes the
+bytes (TrueType fonts embedded) and an
 :class:`ArchiveMetadata`; returns PDF/A-2b bytes: the unused Helvetica
 default font and empty page ``/Trans`` entries removed, an sRGB output
 intent, XMP metadata (title, issuer, keywords, 发文字号, 成文日期, PDF/A
