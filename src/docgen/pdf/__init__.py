@@ -11,8 +11,9 @@ document out once for planning and for its PDF.
 Pipeline (one module per stage): :mod:`docx_reader` (zip + XML → model, with
 :mod:`styles` resolving properties) → :mod:`compose` (paragraph → lines, with
 :mod:`linebreak` for Chinese line breaking) → :mod:`layout` (pagination,
-tables, headers/footers → :mod:`frames`) → :mod:`draw` (reportlab) →
-:mod:`pdfa` (PDF/A-2b).  Engine ``"libreoffice"`` converts with LibreOffice
+tables, headers/footers → :mod:`frames`) → :mod:`draw` (the PDF/A-2b file in
+one pass: :mod:`embed` fonts and pictures, :mod:`pdffile` the file structure,
+:mod:`pdfa` the metadata).  Engine ``"libreoffice"`` converts with LibreOffice
 instead (:mod:`libreoffice`) and then applies the same PDF/A step.
 The PDF/A validator runs only with ``validate=True``.
 """
@@ -108,15 +109,17 @@ def typeset(docx: Path | bytes, *, name: str = "document.docx", earlier: Typeset
 
 
 def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> PdfResult:
-    """Draw a laid-out document as PDF/A-2b (a pure export of its frames)."""
+    """Draw a laid-out document as PDF/A-2b (a pure export of its frames), in one pass:
+    the file is written with its XMP metadata and output intent (no second parse/save)."""
     from docgen.pdf.draw import draw_pages
-    from docgen.pdf.pdfa import make_pdfa
+    from docgen.pdf.pdfa import ensure_valid
 
     meta = _metadata(metadata, laid_out.doc.title, Path(laid_out.doc.source))
     if laid_out.doc.languages and not getattr(meta, "languages", True):
         meta = replace(meta, languages=laid_out.doc.languages)  # dc:language from w:lang
-    raw = draw_pages(laid_out.pages, title=meta.title, author=getattr(meta, "issuer", ""))
-    data = make_pdfa(raw, meta, validate=validate)
+    data = draw_pages(laid_out.pages, metadata=meta)
+    if validate:
+        ensure_valid(data)
     return PdfResult(data, laid_out.warnings, len(laid_out.pages))
 
 

@@ -1,48 +1,62 @@
-"""Draw laid-out pages onto a reportlab canvas.
+"""Draw laid-out pages as a PDF/A-2b file, in one pass.
 
-Takes the :class:`~docgen.pdf.frames.Page` list from
-:mod:`docgen.pdf.layout` and returns the PDF bytes (``invariant=1``: the
-same pages always give the same bytes).  No layout decisions are made
-here; coordinates are converted from top-left/y-down to PDF's
-bottom-left/y-up.  Helvetica is never referenced: the canvas starts with
-the first text font used.
+Takes the :class:`~docgen.pdf.frames.Page` list from :mod:`docgen.pdf.layout`
+and the archive metadata, and returns the finished PDF/A-2b bytes (a pure
+function: the same pages and metadata always give the same bytes).  No layout
+decisions are made here; coordinates are converted from top-left/y-down to
+PDF's bottom-left/y-up.
 
-Text, rules and rectangles are written as PDF operators directly (one
-``BT … ET`` text object per run of text frames, text state — font, size,
-character spacing, render mode, colours, line width — emitted only when it
-changes); reportlab still does the font subsetting, the images and the
-file.  Every text state parameter a frame depends on is set explicitly,
-because PDF carries ``Tc``/``Tr``/``Tf`` over from one text object to the
-next.  Simulated bold (a regular face standing in for a bold one) is drawn
-with fill-then-stroke (``2 Tr``) and a stroke of :data:`FAKE_BOLD_STROKE`
-times the font size in the text colour.
+Page content is PDF operators written directly from the frames: one
+``BT … ET`` text object per run of text frames, one ``Tm … Tj`` per frame
+(each frame is positioned absolutely: readers such as pdfminer drop the
+character spacing after a string's last glyph, so nothing relies on the
+advance from one string to the next), text state — font, size, character
+spacing, render mode, colours, line width — emitted only when it changes
+and always explicitly (PDF carries ``Tc``/``Tr``/``Tf`` over from one text
+object to the next).  Simulated bold (a regular face standing in for a bold
+one) is drawn with fill-then-stroke (``2 Tr``) and a stroke of
+:data:`FAKE_BOLD_STROKE` times the font size in the text colour.
+
+Fonts are embedded as composite fonts subset once per face and pictures as
+image XObjects (:mod:`docgen.pdf.embed`); the file structure is written by
+:mod:`docgen.pdf.pdffile` with what PDF/A-2b asks for — XMP metadata and the
+Info dictionary agreeing with it, the sRGB output intent, a content-hash
+``/ID`` (:mod:`docgen.pdf.pdfa` provides the metadata) — so there is no
+second parse and save of our own output.  (The LibreOffice engine's PDF still
+goes through :func:`docgen.pdf.pdfa.make_pdfa`.)
 """
 
 from __future__ import annotations
 
-import io
-import struct
-import zlib
-
-from reportlab import rl_config
 from reportlab.lib.colors import HexColor
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import RenderError
+from docgen.pdf.embed import EmbeddedFont, embed_image
 from docgen.pdf.frames import ImageFrame, Page, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.pdfa import (
+    ArchiveMetadata,
+    archive_datetime,
+    info_entries,
+    srgb_profile,
+    xmp_packet,
+)
+from docgen.pdf.pdffile import PdfFile, pdf_text_string
 
 FAKE_BOLD_STROKE = 1 / 35  # stroke width of simulated bold, per point of font size
 
-# PDF literal-string escapes for the byte codes of a font subset.
-_ESCAPE = [chr(b) if 32 <= b < 127 and chr(b) not in "()\\" else f"\\{b:03o}" for b in range(256)]
 _RGB: dict[str, str] = {}
 
 
 def _num(v: float) -> str:
     """A PDF number with 3 decimals, no trailing zeros, never ``-0``."""
     s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _tc(v: float) -> str:
+    """A character spacing: 5 decimals, no trailing zeros, never ``-0``."""
+    s = f"{v:.5f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
 
 
@@ -59,20 +73,36 @@ def _rgb(hexstr: str) -> str:
     return out
 
 
-def _first_font(pages: list[Page]) -> str | None:
-    for page in pages:
-        for f in page.frames:
-            if isinstance(f, TextFrame):
-                return f.font
-    return None
+class _Fonts:
+    """The document's fonts, by reportlab name, in order of first use."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, EmbeddedFont] = {}
+        self.faces: dict[int, EmbeddedFont] = {}
+
+    def get(self, name: str) -> EmbeddedFont:
+        font = self.by_name.get(name)
+        if font is None:
+            rl_font = pdfmetrics.getFont(name)
+            face = getattr(rl_font, "face", None)
+            if not getattr(rl_font, "_dynamicFont", False) or face is None:
+                raise RenderError(
+                    f"PDF 使用了未嵌入的字体“{name}”，不能生成 PDF/A 归档文件",
+                    fix="这是 PDF 排版程序的问题：所有文字都应使用 docgen 字体表中的字体"
+                        "（运行 docgen fonts 查看），请报告此问题")
+            font = self.faces.get(id(face))
+            if font is None:  # two names for one face share the font object
+                n = len(self.faces)
+                font = self.faces[id(face)] = EmbeddedFont(face, f"/F{n + 1}", n)
+            self.by_name[name] = font
+        return font
 
 
 class _PageWriter:
     """PDF operators of one page, with the graphics/text state tracked."""
 
-    def __init__(self, canvas: Canvas, height: float):
-        self.c = canvas
-        self.doc = canvas._doc
+    def __init__(self, fonts: _Fonts, height: float):
+        self.fonts = fonts
         self.h = height
         self.ops: list[str] = []
         self.in_text = False
@@ -82,21 +112,23 @@ class _PageWriter:
         self.tf: tuple[str, float] | None = None
         self.tc: float | None = None
         self.tr: int | None = None
+        self.used: dict[str, EmbeddedFont] = {}  # resource name -> font, on this page
+        self.images: dict[str, int] = {}  # resource name -> object number
 
     # -- state ---------------------------------------------------------------
     def _fill(self, rgb: str) -> None:
         if self.fill != rgb:
-            self.ops.append(f"{rgb} rg")
+            self.ops.append(rgb + " rg")
             self.fill = rgb
 
     def _stroke(self, rgb: str) -> None:
         if self.stroke != rgb:
-            self.ops.append(f"{rgb} RG")
+            self.ops.append(rgb + " RG")
             self.stroke = rgb
 
     def _line_width(self, w: float) -> None:
         if self.width != w:
-            self.ops.append(f"{_num(w)} w")
+            self.ops.append(_num(w) + " w")
             self.width = w
 
     def _end_text(self) -> None:
@@ -104,56 +136,39 @@ class _PageWriter:
             self.ops.append("ET")
             self.in_text = False
 
-    def flush(self) -> None:
-        """Hand the operators written so far to the canvas (before reportlab draws)."""
-        self._end_text()
-        if self.ops:
-            self.c._code.append(" ".join(self.ops))
-            self.ops = []
-
     # -- frames --------------------------------------------------------------
     def text(self, f: TextFrame) -> None:
-        font = pdfmetrics.getFont(f.font)
+        font = self.fonts.get(f.font)
+        ops = self.ops
         rgb = _rgb(f.color)
-        self._fill(rgb)
-        mode = 2 if f.fake_bold else 0
+        if self.fill != rgb:
+            ops.append(rgb + " rg")
+            self.fill = rgb
         if f.fake_bold:
             self._stroke(rgb)
             self._line_width(round(f.size * FAKE_BOLD_STROKE, 3))
+            mode = 2
+        else:
+            mode = 0
         if not self.in_text:
-            self.ops.append("BT")
+            ops.append("BT")
             self.in_text = True
         if self.tr != mode:
-            self.ops.append(f"{mode} Tr")
+            ops.append(f"{mode} Tr")
             self.tr = mode
-        tc = round(f.char_space, 4)
+        tc = f.char_space
         if self.tc != tc:
-            self.ops.append(f"{_num(tc)} Tc")
+            # 5 decimals: a reader adds Tc after every glyph, so its rounding accumulates
+            # along the line (3 decimals drift 0.014 pt over 28 characters)
+            ops.append(_tc(tc) + " Tc")
             self.tc = tc
-        x = f.x
-        y = _num(self.h - f.y)
-        if not getattr(font, "_dynamicFont", False):  # a standard font (not used by layout)
-            raw = f.text.encode("latin-1", "replace")
-            self._show(self.doc.getInternalFontName(f.font), f.size, x, y,
-                       "".join([_ESCAPE[b] for b in raw]), f.skew)
-            return
-        pos = 0
-        text = f.text
-        for subset, raw in font.splitString(text, self.doc):
-            piece = text[pos:pos + len(raw)]
-            pos += len(raw)
-            self._show(font.getSubsetInternalName(subset, self.doc), f.size, x, y,
-                       "".join([_ESCAPE[b] for b in raw]), f.skew)
-            # every subset piece gets its own origin: some readers (pdfminer)
-            # drop the character spacing after the last glyph of a subset run
-            x += font.stringWidth(piece, f.size) + f.char_space * len(piece)
-
-    def _show(self, name: str, size: float, x: float, y: str, escaped: str,
-              skew: float = 0.0) -> None:
-        if self.tf != (name, size):
-            self.ops.append(f"{name} {_num(size)} Tf")
-            self.tf = (name, size)
-        self.ops.append(f"1 0 {_num(skew)} 1 {_num(x)} {y} Tm ({escaped}) Tj")
+        key = (font.resource, f.size)
+        if self.tf != key:
+            ops.append(f"{font.resource} {_num(f.size)} Tf")
+            self.tf = key
+            self.used[font.resource] = font
+        head = "1 0 0 1 " if not f.skew else f"1 0 {_num(f.skew)} 1 "
+        ops.append(f"{head}{_num(f.x)} {_num(self.h - f.y)} Tm <{font.encode(f.text)}> Tj")
 
     def rule(self, f: RuleFrame) -> None:
         self._end_text()
@@ -179,67 +194,84 @@ class _PageWriter:
         self._fill(_rgb(f.fill))
         self.ops.append(f"{_num(f.x)} {_num(self.h - f.y - f.h)} {_num(f.w)} {_num(f.h)} re f")
 
+    def image(self, f: ImageFrame, num: int) -> None:
+        self._end_text()
+        name = f"/Im{num}"
+        self.images[name] = num
+        self.ops.append(f"q {_num(f.w)} 0 0 {_num(f.h)} {_num(f.x)} {_num(self.h - f.y - f.h)} cm"
+                        f" {name} Do Q")
 
-def _image(c: Canvas, f: ImageFrame, page_h: float, images: dict[int, ImageReader]) -> None:
-    """Draw one picture; a picture Pillow cannot decode is a RenderError naming it."""
-    try:
-        key = id(f.data)
-        reader = images.get(key)
-        if reader is None:
-            reader = ImageReader(io.BytesIO(f.data))
-            images[key] = reader
-        c.drawImage(reader, f.x, page_h - f.y - f.h, f.w, f.h, mask="auto")
-    except (OSError, ValueError, SyntaxError, EOFError, zlib.error, struct.error) as exc:
-        raise RenderError(
-            f"文档中的图片 {f.name or ''} 已损坏，无法解码：{exc}",
-            fix="在 Word/WPS 中删除该图片，重新插入 PNG 或 JPEG 格式的图片后保存。",
-        ) from exc
+    def content(self) -> bytes:
+        self._end_text()
+        return "\n".join(self.ops).encode("latin-1")
+
+    def resources(self, font_nums: dict[str, int]) -> str:
+        parts = []
+        if self.used:
+            parts.append("/Font <<" + " ".join(f"{res} {font_nums[res]} 0 R"
+                                              for res in sorted(self.used)) + ">>")
+        if self.images:
+            parts.append("/XObject <<" + " ".join(f"{res} {num} 0 R"
+                                                 for res, num in sorted(self.images.items())) + ">>")
+        return "<<" + " ".join(parts) + ">>"
 
 
-def draw_pages(pages: list[Page], *, title: str = "", author: str = "",
-               initial_font: str | None = None) -> bytes:
-    """Render ``pages`` to PDF bytes (a pure function of the frames).
+def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
+               title: str = "", author: str = "") -> bytes:
+    """Render ``pages`` as PDF/A-2b bytes (a pure function of the frames and the metadata).
 
-    Streams are written without reportlab's ASCII85 filter: without its C
-    accelerator the encoding is pure Python (about 30 ms per seal picture), and
-    the PDF/A step re-encodes every stream anyway.
+    ``metadata`` gives the XMP and Info entries; without it, ``title`` and
+    ``author`` do (``ArchiveMetadata(title, issuer=author)``).
     """
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        return _draw(pages, title, author, initial_font)
-    finally:
-        rl_config.useA85 = saved
-
-
-def _draw(pages: list[Page], title: str, author: str, initial_font: str | None) -> bytes:
-    buf = io.BytesIO()
-    font = initial_font or _first_font(pages)
-    size = (pages[0].width, pages[0].height) if pages else (595.3, 841.9)
-    kwargs = {"initialFontName": font, "initialFontSize": 12} if font else {}
-    c = Canvas(buf, pagesize=size, invariant=1, pageCompression=0, **kwargs)
-    c.setTitle(title)
-    c.setAuthor(author)
-    c.setCreator("docgen")
-    c.setProducer("docgen")
-    images: dict[int, ImageReader] = {}
+    meta = metadata if metadata is not None else ArchiveMetadata(title=title, issuer=author)
+    moment = archive_datetime(meta)
+    pdf = PdfFile()
+    catalog = pdf.reserve()
+    info = pdf.reserve()
+    pages_num = pdf.reserve()
+    fonts = _Fonts()
+    images: dict[bytes, int] = {}
+    page_objs: list[tuple[int, _PageWriter, Page]] = []
     for page in pages:
-        c.setPageSize((page.width, page.height))
-        h = page.height
-        out = _PageWriter(c, h)
-        behind = [f for f in page.frames if isinstance(f, ImageFrame) and f.behind]
-        rest = [f for f in page.frames if not (isinstance(f, ImageFrame) and f.behind)]
-        for f in behind + rest:
-            if isinstance(f, TextFrame):
-                out.text(f)
-            elif isinstance(f, RuleFrame):
+        out = _PageWriter(fonts, page.height)
+        behind = [f for f in page.frames if type(f) is ImageFrame and f.behind]
+        rest = [f for f in page.frames if not (type(f) is ImageFrame and f.behind)]
+        text = out.text
+        for f in behind + rest if behind else rest:
+            kind = type(f)
+            if kind is TextFrame:
+                text(f)
+            elif kind is RuleFrame:
                 out.rule(f)
-            elif isinstance(f, RectFrame):
+            elif kind is RectFrame:
                 out.rect(f)
-            elif isinstance(f, ImageFrame):
-                out.flush()
-                _image(c, f, h, images)
-        out.flush()
-        c.showPage()
-    c.save()
-    return buf.getvalue()
+            elif kind is ImageFrame:
+                num = images.get(f.data)
+                if num is None:
+                    num = images[f.data] = embed_image(pdf, f.data, f.name or "")
+                out.image(f, num)
+        contents = pdf.stream("", out.content())
+        page_objs.append((contents, out, page))
+    font_nums = {}
+    for font in fonts.faces.values():
+        font_nums[font.resource] = num = pdf.reserve()
+        font.write(pdf, num)
+    kids = []
+    for contents, out, page in page_objs:
+        kids.append(pdf.add(
+            f"<</Type /Page /Parent {pages_num} 0 R"
+            f" /MediaBox [0 0 {_num(page.width)} {_num(page.height)}]"
+            f" /Resources {out.resources(font_nums)} /Contents {contents} 0 R>>"))
+    pdf.put(pages_num, f"<</Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}]"
+                       f" /Count {len(kids)}>>")
+    _, icc = srgb_profile()
+    profile = pdf.stream(" /N 3", b"", compressed=icc)
+    metadata_num = pdf.stream(" /Type /Metadata /Subtype /XML", xmp_packet(meta, moment),
+                              compress=False)
+    pdf.put(info, "<<" + " ".join(f"/{k} {pdf_text_string(v)}"
+                                  for k, v in info_entries(meta, moment)) + ">>")
+    pdf.put(catalog, f"<</Type /Catalog /Pages {pages_num} 0 R /Metadata {metadata_num} 0 R"
+                     " /OutputIntents [<</Type /OutputIntent /S /GTS_PDFA1"
+                     " /OutputConditionIdentifier (sRGB) /Info (sRGB)"
+                     f" /DestOutputProfile {profile} 0 R>>]>>")
+    return pdf.write(catalog, info)

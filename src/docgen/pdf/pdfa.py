@@ -1,6 +1,10 @@
-"""PDF/A-2b finishing of the archival PDF.
+"""PDF/A-2b metadata, and the finishing of PDFs written by someone else.
 
-Takes the bytes reportlab wrote (TrueType fonts embedded) and an
+Our own engine writes PDF/A-2b in one pass (:mod:`docgen.pdf.draw`), taking
+the XMP packet and Info entries from :func:`xmp_packet` / :func:`info_entries`
+and the output intent's profile from :func:`srgb_profile`.  :func:`make_pdfa`
+finishes the LibreOffice engine's output (and any other PDF): it takes the
+bytes (TrueType fonts embedded) and an
 :class:`ArchiveMetadata`; returns PDF/A-2b bytes: the unused Helvetica
 default font and empty page ``/Trans`` entries removed, an sRGB output
 intent, XMP metadata (title, issuer, keywords, 发文字号, 成文日期, PDF/A
@@ -30,7 +34,8 @@ from pikepdf import Dictionary, Name, Pdf
 
 from ..errors import RenderError
 
-__all__ = ["PRODUCER", "ArchiveMetadata", "archive_datetime", "make_pdfa", "validate_pdfa"]
+__all__ = ["PRODUCER", "ArchiveMetadata", "archive_datetime", "ensure_valid", "info_entries", "make_pdfa",
+           "srgb_profile", "validate_pdfa", "xmp_packet"]
 
 FLAVOUR = "2b"
 _TRAILER_KEYS = frozenset({"/Root", "/Info", "/Size", "/Prev"})
@@ -360,6 +365,101 @@ def _write_metadata(pdf: Pdf, meta: ArchiveMetadata, moment: dt.datetime) -> Non
 
 
 # --------------------------------------------------------------------------
+# The same metadata written directly (the one-pass route of docgen.pdf.draw)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _li(values: list[str] | tuple[str, ...]) -> str:
+    return "".join(f"<rdf:li>{_xml(v)}</rdf:li>" for v in values)
+
+
+def _alt(text: str) -> str:
+    return f'<rdf:Alt><rdf:li xml:lang="x-default">{_xml(text)}</rdf:li></rdf:Alt>'
+
+
+def info_entries(meta: ArchiveMetadata, moment: dt.datetime) -> list[tuple[str, str]]:
+    """The Info dictionary's entries (key, text), as :func:`_write_metadata` writes them."""
+    title = meta.title.strip() or "公文"
+    out = [("Title", title)]
+    if meta.issuer:
+        out.append(("Author", meta.issuer))
+    description = _description(meta)
+    if description:
+        out.append(("Subject", description))
+    if meta.keywords:
+        out.append(("Keywords", "；".join(meta.keywords)))
+    out += [("Creator", CREATOR_TOOL), ("Producer", PRODUCER),
+            ("CreationDate", _pdf_date(moment)), ("ModDate", _pdf_date(moment))]
+    return out
+
+
+def xmp_packet(meta: ArchiveMetadata, moment: dt.datetime) -> bytes:
+    """The XMP packet of :func:`_write_metadata`: the same properties, agreeing with the Info
+    dictionary of :func:`info_entries` (the validator checks that they agree)."""
+    title = meta.title.strip() or "公文"
+    description = _description(meta)
+    day = parse_chinese_date(meta.date)
+    props = [f"<dc:title>{_alt(title)}</dc:title>"]
+    if meta.issuer:
+        props.append(f"<dc:creator><rdf:Seq>{_li([meta.issuer])}</rdf:Seq></dc:creator>")
+        props.append(f"<dc:publisher><rdf:Bag>{_li([meta.issuer])}</rdf:Bag></dc:publisher>")
+    if description:
+        props.append(f"<dc:description>{_alt(description)}</dc:description>")
+    if meta.keywords:
+        props.append(f"<dc:subject><rdf:Bag>{_li(meta.keywords)}</rdf:Bag></dc:subject>")
+        props.append(f"<pdf:Keywords>{_xml('；'.join(meta.keywords))}</pdf:Keywords>")
+    if meta.doc_number:
+        props.append(f"<dc:identifier>{_xml(meta.doc_number)}</dc:identifier>")
+    if day is not None:
+        props.append(f"<dc:date><rdf:Seq>{_li([day.isoformat()])}</rdf:Seq></dc:date>")
+    if meta.year:
+        props.append(f"<dc:coverage>{meta.year}年度</dc:coverage>")
+    languages = list(meta.languages) or ["zh-CN"]
+    props.append(f"<dc:language><rdf:Bag>{_li(languages)}</rdf:Bag></dc:language>")
+    props.append("<dc:format>application/pdf</dc:format>")
+    when = _xmp_date(moment)
+    props += [f"<xmp:CreatorTool>{CREATOR_TOOL}</xmp:CreatorTool>",
+              f"<pdf:Producer>{_xml(PRODUCER)}</pdf:Producer>",
+              f"<xmp:CreateDate>{when}</xmp:CreateDate>",
+              f"<xmp:ModifyDate>{when}</xmp:ModifyDate>",
+              f"<xmp:MetadataDate>{when}</xmp:MetadataDate>",
+              f"<pdfaid:part>{FLAVOUR[0]}</pdfaid:part>",
+              f"<pdfaid:conformance>{FLAVOUR[1].upper()}</pdfaid:conformance>"]
+    body = "\n      ".join(props)
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '    <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
+        f"      {body}\n"
+        "    </rdf:Description>\n"
+        "  </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()
+
+
+_SRGB: tuple[bytes, bytes] | None = None
+
+
+def srgb_profile() -> tuple[bytes, bytes]:
+    """(raw, Flate-compressed) bytes of the sRGB ICC profile ``pikepdf.pdfa.prepare`` installs."""
+    global _SRGB
+    if _SRGB is None:
+        import zlib
+        from importlib.resources import files
+
+        raw = (files("pikepdf.pdfa") / "data" / "sRGB.icc").read_bytes()
+        _SRGB = (raw, zlib.compress(raw, 9))
+    return _SRGB
+
+
+# --------------------------------------------------------------------------
 # Public API
 
 
@@ -398,11 +498,17 @@ def make_pdfa(pdf: bytes, meta: ArchiveMetadata, *, validate: bool = False) -> b
         out = io.BytesIO()
         doc.save(out, **pikepdf.pdfa.resolve_save_kwargs(FLAVOUR, deterministic_id=True))
     data = out.getvalue()
-    problems = validate_pdfa(data) if validate else []
+    if validate:
+        ensure_valid(data)
+    return data
+
+
+def ensure_valid(data: bytes) -> None:
+    """Raise RenderError (Chinese) listing what the PDF/A-2b validator finds in ``data``."""
+    problems = validate_pdfa(data)
     if problems:
         listed = "\n    ".join(problems[:10])
         raise RenderError(
             f"生成的 PDF 未通过 PDF/A-2b 校验：\n    {listed}",
             fix="这是 docgen 的问题，请报告此问题；可先使用 .docx 文件或 --pdf-engine libreoffice",
         )
-    return data
