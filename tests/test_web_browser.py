@@ -49,11 +49,12 @@ def server(tmp_path):
     data.mkdir()
     shutil.copy(ROOT / "data" / SEED, data / SEED)
     port = _free_port()
+    log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "docgen", "serve", "--data", str(data), "--out", str(tmp_path / "out"),
          "--port", str(port), "--no-browser"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env={**os.environ, "DISPLAY": ""})
+        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "DISPLAY": "", "DOCGEN_SERVE_LOG": "info"})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -63,7 +64,7 @@ def server(tmp_path):
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
-                raise AssertionError(process.stdout.read().decode("utf-8", "replace")) from None
+                raise AssertionError(_log(tmp_path)) from None
             time.sleep(0.2)
     try:
         yield url, data, tmp_path
@@ -73,6 +74,24 @@ def server(tmp_path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+
+
+def _log(tmp_path: Path) -> str:
+    return (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+def _until(wait, condition, driver, tmp_path: Path, what: str):
+    """``wait.until(condition)``, failing with what the page and the server showed."""
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        return wait.until(condition)
+    except TimeoutException:
+        preview = driver.execute_script(
+            "var p = document.getElementById('preview'); return p ? p.outerHTML : '(no #preview)';")
+        raise AssertionError(f"timed out waiting for {what}\n#preview: {preview[:2000]}\n"
+                             f"server log:\n{_log(tmp_path)}") from None
 
 
 @pytest.fixture
@@ -134,7 +153,8 @@ def test_clerk_edits_previews_downloads_and_uploads_a_template(server, browser, 
     field = driver.find_element(By.CSS_SELECTOR, 'input[name="v[\\"figures\\", \\"告知承诺办件\\"]"]')
     field.clear()
     field.send_keys("31416")
-    after = wait.until(lambda d: (src := first_page(d)) and src != before and src)
+    after = _until(wait, lambda d: (src := first_page(d)) and src != before and src, driver, tmp_path,
+                   "the preview to change after the edit")
     assert after != before
     # the new image really is a picture of a page
     png = urllib.request.urlopen(after).read() if after.startswith("http") else b""

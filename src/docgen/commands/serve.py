@@ -96,5 +96,5 @@ def run(args: argparse.Namespace) -> int:
         print("  其他电脑访问时需输入访问口令。", flush=True)
     if not args.no_browser and _has_display():
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=os.environ.get("DOCGEN_SERVE_LOG", "warning"))
     return 0
