@@ -46,7 +46,8 @@ def main() -> None:
     from docgen.pdf.draw import draw_pages
     from docgen.pdf.layout import layout_document
     from docgen.pdf.metrics import DocumentFonts, get_fontbook
-    from docgen.pdf.pdfa import ArchiveMetadata, make_pdfa, validate_pdfa
+    from docgen.pdf.pdfa import ArchiveMetadata
+    from docgen.pdf.pdfa_finish import make_pdfa, validate_pdfa
 
     n = args.runs
     with tempfile.TemporaryDirectory() as tmp:

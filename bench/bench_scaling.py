@@ -126,7 +126,7 @@ def measure(data_path: Path, runs: int, libreoffice: bool, lo_runs: int) -> dict
     from docgen.build import archive_metadata  # noqa: PLC0415
     from docgen.load import load_document  # noqa: PLC0415
     from docgen.pdf import docx_to_pdf  # noqa: PLC0415
-    from docgen.pdf.pdfa import validate_pdfa  # noqa: PLC0415
+    from docgen.pdf.pdfa_finish import validate_pdfa  # noqa: PLC0415
 
     out = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
     meta = archive_metadata(load_document(data_path).document)

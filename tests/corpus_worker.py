@@ -25,7 +25,7 @@ def convert(src: Path, out: Path) -> dict:
 
     from docgen.errors import DocgenError
     from docgen.pdf import docx_to_pdf
-    from docgen.pdf.pdfa import validate_pdfa
+    from docgen.pdf.pdfa_finish import validate_pdfa
 
     started = time.perf_counter()
     try:

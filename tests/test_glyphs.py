@@ -93,7 +93,7 @@ def test_extension_f_character_from_a_1024_unit_font_stays_valid_pdfa(tmp_path):
     """U+2DC67 comes from HanaMinB (1024 units per em, a short hmtx): the embedded widths
     must agree with the W array (PDF/A-2b 6.2.11.5) — reportlab 5 wrote them scaled."""
     from docgen.pdf import docx_to_pdf
-    from docgen.pdf.pdfa import validate_pdfa
+    from docgen.pdf.pdfa_finish import validate_pdfa
 
     docx = make_docx(tmp_path / "extf.docx", [("字\U0002dc67字", "仿宋_GB2312", False)])
     result = docx_to_pdf(docx)

@@ -15,7 +15,8 @@ from docx.shared import Pt
 from docgen.errors import RenderError, UnsafeInputError
 from docgen.pdf import libreoffice
 from docgen.pdf.fonts import FontRegistry, cache_dir, read_faces
-from docgen.pdf.pdfa import ArchiveMetadata, make_pdfa, validate_pdfa
+from docgen.pdf.pdfa import ArchiveMetadata
+from docgen.pdf.pdfa_finish import make_pdfa, validate_pdfa
 
 needs_soffice = pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice 未安装")
 

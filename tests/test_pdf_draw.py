@@ -14,7 +14,7 @@ from pdf_fixtures import FONT, gb_docx, image_run, para
 
 from docgen.errors import RenderError, UnsafeInputError
 from docgen.pdf import docx_to_pdf
-from docgen.pdf.pdfa import validate_pdfa
+from docgen.pdf.pdfa_finish import validate_pdfa
 
 MM = 72 / 25.4
 EMU_PER_MM = 36000

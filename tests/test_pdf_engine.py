@@ -109,7 +109,7 @@ def test_fonts_are_embedded_and_helvetica_absent(long_pdf):
 
 
 def test_output_is_deterministic_and_pdfa(tmp_path, monkeypatch):
-    from docgen.pdf.pdfa import validate_pdfa
+    from docgen.pdf.pdfa_finish import validate_pdfa
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     path = gb_docx(tmp_path / "d.docx", [para("确定性输出。"), para("第二段")])

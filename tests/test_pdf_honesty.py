@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from docgen.pdf import docx_to_pdf
-from docgen.pdf.pdfa import validate_pdfa
+from docgen.pdf.pdfa_finish import validate_pdfa
 
 
 def _patch(path: Path, old: bytes, new: bytes) -> None:

@@ -15,7 +15,7 @@ from reportlab.pdfbase import pdfmetrics
 import docgen.pdf as engine
 from docgen.build import build
 from docgen.pdf.frames import TextFrame
-from docgen.pdf.pdfa import validate_pdfa
+from docgen.pdf.pdfa_finish import validate_pdfa
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data").glob("*.yaml"))

@@ -74,7 +74,7 @@ def test_seed_same_text_in_same_order_as_docx(seed_docx, seed_pdf):
 def test_seed_fonts_embedded_and_pdfa_valid(seed_pdf):
     import pikepdf
 
-    from docgen.pdf.pdfa import validate_pdfa
+    from docgen.pdf.pdfa_finish import validate_pdfa
 
     assert validate_pdfa(seed_pdf) == []
     with pikepdf.open(io.BytesIO(seed_pdf)) as pdf:

@@ -16,10 +16,9 @@ from docgen.pdf.fonts import FontRegistry, cache_dir
 from docgen.pdf.pdfa import (
     ArchiveMetadata,
     archive_datetime,
-    make_pdfa,
     parse_chinese_date,
-    validate_pdfa,
 )
+from docgen.pdf.pdfa_finish import make_pdfa, validate_pdfa
 
 META = ArchiveMetadata(
     title="2022年如东县法治政府建设情况报告",

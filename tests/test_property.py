@@ -206,7 +206,7 @@ def test_libreoffice_opens_any_text(tmp_path: Path, data: dict) -> None:
 def _pdf_available() -> bool:
     try:
         from docgen.pdf import docx_to_pdf  # noqa: F401
-        from docgen.pdf.pdfa import validate_pdfa  # noqa: F401
+        from docgen.pdf.pdfa_finish import validate_pdfa  # noqa: F401
     except ImportError:
         return False
     return True
@@ -219,7 +219,7 @@ def _pdf_available() -> bool:
                                  HealthCheck.filter_too_much, HealthCheck.data_too_large])
 @given(data=documents())
 def test_any_text_gives_a_valid_pdfa(tmp_path: Path, data: dict) -> None:
-    from docgen.pdf.pdfa import validate_pdfa
+    from docgen.pdf.pdfa_finish import validate_pdfa
 
     work = fresh(tmp_path / "case")
     result = build(write(work, data), out_dir=work / "out", pdf=True)

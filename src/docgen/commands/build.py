@@ -15,8 +15,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docgen.batch import BatchItem, build_many, data_files, default_jobs, summary
+from docgen.data_files import data_files, default_jobs
+
+if TYPE_CHECKING:
+    from docgen.batch import BatchItem
 
 
 def _jobs(text: str) -> int:
@@ -100,6 +104,8 @@ def summary_rows(items: Sequence[BatchItem]) -> list[tuple[str, str, str, str]]:
 
 
 def totals_line(items: Sequence[BatchItem], seconds: float, jobs: int) -> str:
+    from docgen.batch import summary  # noqa: PLC0415
+
     built, failed = summary(items)
     text = f"共 {len(items)} 个文件：成功 {built} 个，失败 {failed} 个；用时 {seconds:.1f} 秒（{jobs} 个进程）。"
     if failed:
@@ -243,6 +249,8 @@ def run(args: argparse.Namespace) -> int:
             items = build_rows(files[0], rows, jobs=jobs, on_start=lambda n: reporter.start(n, jobs),
                                **options)
         else:
+            from docgen.batch import build_many  # noqa: PLC0415
+
             items = build_many(files, jobs=jobs, **options)
     finally:
         reporter.stop()
@@ -251,4 +259,4 @@ def run(args: argparse.Namespace) -> int:
     if details:
         sys.stdout.flush()
         print("\n" + "\n\n".join(details), file=sys.stderr)
-    return 1 if summary(items)[1] else 0
+    return 1 if any(not item.ok for item in items) else 0

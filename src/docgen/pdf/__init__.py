@@ -112,13 +112,14 @@ def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> P
     """Draw a laid-out document as PDF/A-2b (a pure export of its frames), in one pass:
     the file is written with its XMP metadata and output intent (no second parse/save)."""
     from docgen.pdf.draw import draw_pages
-    from docgen.pdf.pdfa import ensure_valid
 
     meta = _metadata(metadata, laid_out.doc.title, Path(laid_out.doc.source))
     if laid_out.doc.languages and not getattr(meta, "languages", True):
         meta = replace(meta, languages=laid_out.doc.languages)  # dc:language from w:lang
     data = draw_pages(laid_out.pages, metadata=meta)
     if validate:
+        from docgen.pdf.pdfa_finish import ensure_valid  # pikepdf: only when validating
+
         ensure_valid(data)
     return PdfResult(data, laid_out.warnings, len(laid_out.pages))
 
@@ -140,7 +141,7 @@ def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
     if engine == "libreoffice":
         from docgen.pdf import libreoffice
         from docgen.pdf.docx_reader import read_docx
-        from docgen.pdf.pdfa import make_pdfa
+        from docgen.pdf.pdfa_finish import make_pdfa
 
         if not libreoffice.available():
             raise RenderError("本机没有安装 LibreOffice，无法使用 libreoffice 引擎",

@@ -23,7 +23,7 @@ image XObjects (:mod:`docgen.pdf.embed`); the file structure is written by
 Info dictionary agreeing with it, the sRGB output intent, a content-hash
 ``/ID`` (:mod:`docgen.pdf.pdfa` provides the metadata) — so there is no
 second parse and save of our own output.  (The LibreOffice engine's PDF still
-goes through :func:`docgen.pdf.pdfa.make_pdfa`.)
+goes through :func:`docgen.pdf.pdfa_finish.make_pdfa`.)
 """
 
 from __future__ import annotations

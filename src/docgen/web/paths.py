@@ -13,9 +13,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from docgen.data_files import DATA_SUFFIXES, is_data_file
 from docgen.errors import Location, UnsafeInputError
 
-DATA_SUFFIXES = (".yaml", ".yml")
 UPLOAD_SUFFIXES = (".docx", ".xlsx", ".csv", ".png", ".jpg", ".jpeg")
 
 
@@ -59,7 +59,6 @@ def data_names(folder: Path) -> list[str]:
     root = folder.resolve()
     names = []
     for p in sorted(root.iterdir(), key=lambda p: p.name):
-        if (p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith((".", "~$"))
-                and not p.is_symlink() and p.is_file()):
+        if is_data_file(p) and not p.is_symlink() and p.is_file():
             names.append(p.name)
     return names
