@@ -77,6 +77,11 @@ class PreviewCache:
         return self.entries.get(key)
 
 
+def has_level(field: Any, level: str) -> bool:
+    """Whether a form field has a note of ``level`` ("error" or "finding") to show."""
+    return any(note.level == level for note in field.notes)
+
+
 def text_key(name: str, text: str) -> str:
     return hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()[:24]
 
@@ -99,6 +104,7 @@ class Web:
         self.templates.env.globals["csrf_field"] = CSRF_FIELD
         self.templates.env.globals["importer"] = importer_available()
         self.templates.env.globals["labels"] = editor.TEMPLATE_LABELS
+        self.templates.env.globals["has_level"] = has_level
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("csrf", csrf_of(request))

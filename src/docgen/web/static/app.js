@@ -20,3 +20,12 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+// /live and /findings send only the fields that have notes: empty the others' first
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var path = (event.detail.requestConfig && event.detail.requestConfig.path) || "";
+  var prefix = /\/live$/.test(path) ? "e-" : /\/findings$/.test(path) ? "n-" : null;
+  if (!prefix || !event.detail.xhr || event.detail.xhr.status !== 200) return;
+  document.querySelectorAll('.notes[id^="' + prefix + '"]').forEach(function (box) {
+    if (box.firstChild) box.replaceChildren();
+  });
+});
