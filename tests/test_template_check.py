@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -114,7 +115,10 @@ def test_unpaired_block_tag_is_a_located_syntax_error(tmp_path):
 
     path = _write(tmp_path, _edit_paragraph(NOTICE.read_bytes(), "{%p endif %}", drop))
     report = check_template(path)
-    assert any("语法错误" in f.message for f in report.errors), report.describe()
+    errors = [f for f in report.errors if "语法错误" in f.message]
+    assert len(errors) == 1, report.describe()
+    assert "缺少 endif" in errors[0].message, errors[0].message  # Chinese, not Jinja's English
+    assert not re.search(r"[A-Za-z]{4,}", errors[0].message.replace("endif", "").replace("endfor", ""))
 
 
 def test_unclosed_tag_names_its_paragraph(tmp_path):
@@ -125,6 +129,34 @@ def test_unclosed_tag_names_its_paragraph(tmp_path):
     path = _write(tmp_path, _edit_paragraph(NOTICE.read_bytes(), "recipients_text }}", cut))
     report = check_template(path)
     assert any("没有闭合" in f.message and f.where.startswith("第 31 段") for f in report.errors)
+
+
+def test_one_mistake_is_one_message(tmp_path):
+    """A doubled ``{{`` was reported three times (unclosed, tag syntax, whole-template syntax)."""
+    def double(p):
+        for t in p.iter(_w("t")):
+            t.text = (t.text or "").replace("{{", "{{ {{", 1)
+
+    path = _write(tmp_path, _edit_paragraph(NOTICE.read_bytes(), "recipients_text }}", double))
+    report = check_template(path)
+    placeholder_errors = [f for f in report.errors if f.topic == "占位符"]
+    assert len(placeholder_errors) == 1, report.describe()
+    assert "没有闭合" in placeholder_errors[0].message
+    assert placeholder_errors[0].where.startswith("第 31 段")
+
+
+@pytest.mark.parametrize("source", ["{{ meta.title | }}", "{% if %}", "{{ a b }}", "{% frobnicate %}",
+                                    "{% if a %}x", "{{ a ) }}", "{{ }}", "{{ a ~~ }}"])
+def test_jinja_syntax_messages_are_chinese(source):
+    from jinja2 import Environment, TemplateSyntaxError
+
+    from docgen.jinja_messages import syntax_zh
+
+    with pytest.raises(TemplateSyntaxError) as caught:
+        Environment().parse(source)
+    text = syntax_zh(caught.value.message)
+    assert not text.startswith("Jinja"), (caught.value.message, text)  # a rule matched
+    assert re.search(r"[\u4e00-\u9fff]", text)
 
 
 def test_fonts_and_page_against_gbt9704(tmp_path):

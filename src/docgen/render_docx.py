@@ -28,6 +28,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from docgen.errors import DocgenError, Location, TemplateError
+from docgen.jinja_messages import syntax_zh
 from docgen.model import Document
 from docgen.numbering import Block
 from docgen.safety import BoundedSandbox, BudgetExceeded, check_docx, read_bounded
@@ -281,7 +282,7 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
                             fix="模板可用的值见 docs/templates.md（meta.title、blocks、figures.名称 等）；"
                                 "改正标签中的名称。") from exc
     except TemplateSyntaxError as exc:
-        raise TemplateError(f"模板标签语法错误（{exc.message}）。",
+        raise TemplateError(f"模板标签语法错误：{syntax_zh(exc.message)}。",
                             location=_locate_tag(template, _syntax_needle(template)),
                             fix="检查 {{ }} 和 {% %} 是否成对、拼写是否正确；"
                                 "{%p if %} 与 {%p endif %}、{%p for %} 与 {%p endfor %} 要配对。") from exc

@@ -26,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import DocgenWarning, Location
+from docgen.jinja_messages import syntax_zh
 from docgen.roles import BY_ROLE, CHARACTER, Role, StyleInfo, StyleRoles, markers_in, style_roles
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -196,6 +197,7 @@ def _expression_names(tag: str):
 
 def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport) -> None:
     tags_all: list[tuple[str, int, str]] = []
+    unclosed: set[str] = set()  # paragraphs already reported: one message per mistake
     for part in _parts(zf):
         root = etree.fromstring(zf.read(part), _PARSER)
         for index, p in enumerate(root.iter(_w("p")), start=1):
@@ -204,6 +206,7 @@ def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport)
             where = (f"第 {index} 段：{text[:40]}" if part == "word/document.xml"
                      else f"{part.split('/')[-1]}：{text[:40]}")
             if text.count("{{") != text.count("}}") or text.count("{%") != text.count("%}"):
+                unclosed.add(where)
                 report.findings.append(Finding(
                     ERROR, "占位符", "标签没有闭合（{{ 与 }}、{% 与 %} 要在同一段内成对出现）。",
                     where, "补全或删去不成对的 {{ }} / {% %}。"))
@@ -223,8 +226,9 @@ def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport)
             continue
         top, attrs, problem = _expression_names(tag)
         if problem:
-            report.findings.append(Finding(ERROR, "占位符", f"标签 {tag} 语法错误（{problem}）。",
-                                           where, "检查括号、引号和点号；写法见 docs/templates.md。"))
+            if where not in unclosed:
+                report.findings.append(Finding(ERROR, "占位符", f"标签 {tag} 语法错误：{syntax_zh(problem)}。",
+                                               where, "检查括号、引号和点号；写法见 docs/templates.md。"))
             continue
         for name in sorted(top - KNOWN_NAMES - loops):
             report.findings.append(Finding(
@@ -235,7 +239,8 @@ def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport)
                 ERROR, "占位符", f"标签 {tag} 引用了不存在的字段 “meta.{attr}”。", where,
                 "meta 的字段见 docs/templates.md；自定义字段写在数据的 meta.extra 下，"
                 "模板中用 {{ extra.名称 }}。"))
-    _check_whole_syntax(path, report)
+    if not unclosed and not any(f.level == ERROR and "语法错误" in f.message for f in report.findings):
+        _check_whole_syntax(path, report)  # else Jinja would report the same mistake once more
 
 
 def _check_whole_syntax(path: Path, report: TemplateReport) -> None:
@@ -258,7 +263,7 @@ def _check_whole_syntax(path: Path, report: TemplateReport) -> None:
     except TemplateSyntaxError as exc:
         where = _locate_tag(path, _syntax_needle(path)).path or ""
         report.findings.append(Finding(
-            ERROR, "占位符", f"模板标签语法错误（{exc.message}）。", where,
+            ERROR, "占位符", f"模板标签语法错误：{syntax_zh(exc.message)}。", where,
             "{%p if %} 与 {%p endif %}、{%p for %} 与 {%p endfor %} 要配对，且各自单独占一段。"))
 
 
