@@ -198,6 +198,7 @@ def _expression_names(tag: str):
 def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport) -> None:
     tags_all: list[tuple[str, int, str]] = []
     unclosed: set[str] = set()  # paragraphs already reported: one message per mistake
+    tag_syntax_error = False
     for part in _parts(zf):
         root = etree.fromstring(zf.read(part), _PARSER)
         for index, p in enumerate(root.iter(_w("p")), start=1):
@@ -226,6 +227,7 @@ def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport)
             continue
         top, attrs, problem = _expression_names(tag)
         if problem:
+            tag_syntax_error = True
             if where not in unclosed:
                 report.findings.append(Finding(ERROR, "占位符", f"标签 {tag} 语法错误：{syntax_zh(problem)}。",
                                                where, "检查括号、引号和点号；写法见 docs/templates.md。"))
@@ -239,7 +241,7 @@ def _check_placeholders(path: Path, zf: zipfile.ZipFile, report: TemplateReport)
                 ERROR, "占位符", f"标签 {tag} 引用了不存在的字段 “meta.{attr}”。", where,
                 "meta 的字段见 docs/templates.md；自定义字段写在数据的 meta.extra 下，"
                 "模板中用 {{ extra.名称 }}。"))
-    if not unclosed and not any(f.level == ERROR and "语法错误" in f.message for f in report.findings):
+    if not unclosed and not tag_syntax_error:
         _check_whole_syntax(path, report)  # else Jinja would report the same mistake once more
 
 

@@ -234,6 +234,8 @@ def run(args: argparse.Namespace) -> int:
                      getattr(args, "name_column", None))
     if len(files) == 1 and rows is None:
         return run_single(files[0], args)
+    from docgen.batch import build_many, summary  # noqa: PLC0415 - several files: the batch machinery
+
     jobs = min(args.jobs or default_jobs(), len(files)) if rows is None else (args.jobs or default_jobs())
     reporter = RichReporter() if sys.stdout.isatty() else PlainReporter()
     started = time.perf_counter()
@@ -249,8 +251,6 @@ def run(args: argparse.Namespace) -> int:
             items = build_rows(files[0], rows, jobs=jobs, on_start=lambda n: reporter.start(n, jobs),
                                **options)
         else:
-            from docgen.batch import build_many  # noqa: PLC0415
-
             items = build_many(files, jobs=jobs, **options)
     finally:
         reporter.stop()
@@ -259,4 +259,4 @@ def run(args: argparse.Namespace) -> int:
     if details:
         sys.stdout.flush()
         print("\n" + "\n\n".join(details), file=sys.stderr)
-    return 1 if any(not item.ok for item in items) else 0
+    return 1 if summary(items)[1] else 0
