@@ -164,6 +164,17 @@ def test_clerk_edits_previews_downloads_and_uploads_a_template(server, browser, 
     png = urllib.request.urlopen(after).read() if after.startswith("http") else b""
     assert png.startswith(b"\x89PNG")
 
+    # an error appears at its field, and goes away when the field is fixed (the page empties the
+    # error boxes before each /live swaps in: the server sends only the fields that have errors)
+    def notes(d):
+        return d.execute_script("return document.getElementById(arguments[0]).textContent;",
+                                "e-" + field.get_attribute("id"))
+
+    field.clear()
+    _until(wait, lambda d: "还没有填写" in notes(d), driver, tmp_path, "the error at the emptied figure")
+    field.send_keys("31416")
+    _until(wait, lambda d: notes(d).strip() == "", driver, tmp_path, "the error to go away")
+
     driver.find_element(By.ID, "save").click()
     wait.until(lambda d: "已保存" in d.find_element(By.TAG_NAME, "body").text)
     assert "告知承诺办件: 31416" in (data / SEED).read_text(encoding="utf-8")
