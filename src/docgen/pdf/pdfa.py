@@ -2,22 +2,12 @@
 
 Our own engine writes PDF/A-2b in one pass (:mod:`docgen.pdf.draw`), taking
 the XMP packet and Info entries from :func:`xmp_packet` / :func:`info_entries`
-and the output intent's profile from :func:`srgb_profile`.  :func:`make_pdfa`
-finishes the LibreOffice engine's output (and any other PDF): it takes the
-bytes (TrueType fonts embedded) and an
-:class:`ArchiveMetadata`; returns PDF/A-2b bytes: the unused Helvetica
-default font and empty page ``/Trans`` entries removed, an sRGB output
-intent, XMP metadata (title, issuer, keywords, 发文字号, 成文日期, PDF/A
-identification) with a matching Info dictionary.  pikepdf's PDF/A validator
-runs on request (``validate=True``, ``docgen pdf --validate``): it expands
-every embedded glyph with fontTools and costs more than typesetting the
-document, while the output of this module is the same for every document
-(the tests validate it on each kind of content the engine draws).
+and the output intent's profile from :func:`srgb_profile`;
+:func:`docgen.pdf.pdfa_finish.make_pdfa` (pikepdf) writes the same metadata
+into PDFs written by someone else (the LibreOffice engine).
 
-The result is deterministic: the same input and metadata give the same
-bytes.  Dates come from ``SOURCE_DATE_EPOCH`` when it is set, otherwise
-from the 成文日期 (never from the clock), and the trailer ``/ID`` is a hash
-of the content.
+The metadata is deterministic: dates come from ``SOURCE_DATE_EPOCH`` when it
+is set, otherwise from the 成文日期 (never from the clock).
 """
 
 from __future__ import annotations
@@ -170,7 +160,7 @@ def _alt(text: str) -> str:
 
 
 def info_entries(meta: ArchiveMetadata, moment: dt.datetime) -> list[tuple[str, str]]:
-    """The Info dictionary's entries (key, text), as :func:`_write_metadata` writes them."""
+    """The Info dictionary's entries (key, text), for the one-pass writer and ``pdfa_finish``."""
     title = meta.title.strip() or "公文"
     out = [("Title", title)]
     if meta.issuer:

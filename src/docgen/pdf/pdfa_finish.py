@@ -32,8 +32,8 @@ from .pdfa import (
     PRODUCER,
     ArchiveMetadata,
     archive_datetime,
+    info_entries,
     parse_chinese_date,
-    pdf_date,
     subject_text,
     xmp_date,
 )
@@ -203,19 +203,10 @@ def _write_metadata(pdf: Pdf, meta: ArchiveMetadata, moment: dt.datetime) -> Non
         del pdf.Root.Metadata
     info = pdf.make_indirect(Dictionary())
     pdf.trailer.Info = info
+    for key, text in info_entries(meta, moment):  # the entries the one-pass writer writes too
+        info[Name("/" + key)] = pikepdf.String(text)
     title = meta.title.strip() or "公文"
-    info.Title = pikepdf.String(title)
-    if meta.issuer:
-        info.Author = pikepdf.String(meta.issuer)
     description = subject_text(meta)
-    if description:
-        info.Subject = pikepdf.String(description)
-    if meta.keywords:
-        info.Keywords = pikepdf.String("；".join(meta.keywords))
-    info.Creator = pikepdf.String(CREATOR_TOOL)
-    info.Producer = pikepdf.String(PRODUCER)
-    info.CreationDate = pikepdf.String(pdf_date(moment))
-    info.ModDate = pikepdf.String(pdf_date(moment))
 
     # prepare(): output intent, canonical XMP from Info, PDF/A identification
     pikepdf.pdfa.prepare(pdf, FLAVOUR, output_intent="sRGB")
