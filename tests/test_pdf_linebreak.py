@@ -1,14 +1,18 @@
 """Table-driven tests of Chinese line breaking (docgen.pdf.linebreak), no fonts involved."""
 
+import random
 from dataclasses import dataclass
 
 import pytest
 
 from docgen.pdf.linebreak import (
+    CJK_RUNS,
+    DOUBLED,
     NO_LINE_END,
     NO_LINE_START,
     break_lines,
     clusters,
+    is_cjk,
     justify_gap,
 )
 
@@ -125,3 +129,41 @@ def test_short_last_line():
 
     assert short_last_line("平。") and short_last_line("平")
     assert not short_last_line("平安。") and not short_last_line("")
+
+
+def _clusters_by_hand(text: str) -> list[str]:
+    """The clustering rules written out character by character (the reference for clusters)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in DOUBLED:
+            j = i + 1
+            while j < n and text[j] == ch:
+                j += 1
+            out.append(text[i:j])
+            i = j
+        elif ch.isspace() or is_cjk(ch):
+            out.append(ch)
+            i += 1
+        else:
+            j = i + 1
+            while j < n and not (is_cjk(text[j]) or text[j].isspace()) \
+                    and text[j] not in NO_LINE_END:
+                j += 1
+            out.append(text[i:j])
+            i = j
+    return out
+
+
+def test_clusters_match_the_rules_on_every_code_point_and_mixed_text():
+    """clusters() is regular expressions; the rules by hand must give the same cuts."""
+    every = "".join(chr(c) for c in range(0x20, 0x40000) if not 0xD800 <= c <= 0xDFFF)
+    assert clusters(every) == _clusters_by_hand(every)
+    assert all((CJK_RUNS.fullmatch(ch) is not None) == is_cjk(ch) for ch in every)
+    rng = random.Random(7)
+    alphabet = ("中文，。（）《》——……—…2021—2025 ab(c)$5￥〔2019〕28号%％\t\n\u3000·・é𠀀😀"
+                "\u2028£¥[{")
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert clusters(text) == _clusters_by_hand(text), text

@@ -40,9 +40,11 @@ def _latin(ch: str) -> bool:
 def apply_auto_space(atoms: list[Atom]) -> None:
     """Add the CJK↔Latin gap (w:autoSpaceDE/DN) after atoms on such a boundary."""
     for a, b in zip(atoms, atoms[1:], strict=False):
-        if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs:
+        x, y = a.text[-1:], b.text[:1]
+        if not (x.isascii() or y.isascii()):  # neither side Latin: no gap (the common case)
             continue
-        x, y = a.text[-1], b.text[0]
+        if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs or not x or not y:
+            continue
         if (_latin(y) and _ideograph(x)) or (_latin(x) and _ideograph(y)):
             seg = b.segs[0] if _latin(y) else a.segs[-1]
             a.extra = AUTO_SPACE_EM * seg.size
@@ -262,14 +264,25 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
             return
         text = "".join(buf)
         pos = 0
+        # the face of the previous single character, kept while the run and script stay
+        last_rp: RunProps | None = None
+        last_cjk = False
+        face = cmap = widths = None
+        size = rise = k = spacing = 0.0
+        append = atoms.append
         for cl in clusters(text):
             n = len(cl)
             if n == 1:
                 rp = rps[pos]
-                face, size, rise, k, spacing = face_of(rp, is_cjk(cl))
-                if face.has(cl):
-                    adv = face.advance(cl) * k + spacing
-                    atoms.append(Atom(cl, adv, [Seg(cl, face, rp, size, adv, rise, "", face)]))
+                cjk = is_cjk(cl)
+                if rp is not last_rp or cjk is not last_cjk:
+                    face, size, rise, k, spacing = face_of(rp, cjk)
+                    cmap, widths = face.cmap(), face.widths
+                    last_rp, last_cjk = rp, cjk
+                if cmap is None or ord(cl) in cmap:
+                    w = widths.get(cl)
+                    adv = (face.advance(cl) if w is None else w) * k + spacing
+                    append(Atom(cl, adv, [Seg(cl, face, rp, size, adv, rise, "", face)]))
                     pos = pos + 1
                     continue
             segs = _segments(cl, rps[pos:pos + n], book, runs)
@@ -333,11 +346,15 @@ def _indents(props: ParaProps) -> tuple[float, float, float]:
 def _line_metrics(atoms: list[Atom], start: int, end: int,
                   mark: tuple[float, float]) -> tuple[float, float]:
     asc, desc = 0.0, 0.0
+    seen = None  # the last segment's (face, size, rise): the same again changes nothing
     for a in atoms[start:end]:
         if a.kind == "image" and a.image is not None:
             asc = max(asc, a.image.height)
         for s in a.segs:
             f = s.line_face or s.face
+            if seen is not None and seen[0] is f and seen[1] == s.size and seen[2] == s.rise:
+                continue
+            seen = (f, s.size, s.rise)
             asc = max(asc, (f.line_ascent or f.ascent) * s.size / 1000 + max(s.rise, 0))
             desc = max(desc, (f.line_descent or f.descent) * s.size / 1000 - min(s.rise, 0))
     if asc == 0 and desc == 0:
@@ -399,8 +416,8 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     def tab_width(i: int, x: float, is_first: bool) -> float:
         return tab_stop(i, x, is_first)[0]
 
-    lines = break_lines(atoms, first_w, other_w,
-                        is_break=lambda i: atoms[i].kind in ("break", "page"),
+    breaks = frozenset(i for i, a in enumerate(atoms) if a.kind == "break" or a.kind == "page")
+    lines = break_lines(atoms, first_w, other_w, is_break=breaks.__contains__,
                         tab_width=tab_width)
     mark_face = ctx.book.face(props.mark.font_east_asia, props.mark.bold)
     mark = ((mark_face.line_ascent or mark_face.ascent) * props.mark.size / 1000,
@@ -484,6 +501,8 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
     text_parts: list[str] = []
     stop = trim_trailing(atoms, start, end)
     cur: dict | None = None  # an open run of single-character atoms
+    # (face, run props, size, rise, key) of the last segment: the key is built once per run
+    key_of: tuple = (None, None, None, None, None)
 
     def close() -> None:
         nonlocal cur
@@ -514,11 +533,16 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
         for s in a.segs:
             rp = s.rp
             tc = rp.spacing + (gap if single else 0.0)
-            back = _back(s, x, s.width + (gap + a.extra if s is a.segs[-1] else 0.0))
-            if back is not None:
-                backs.append(back)
-            key = (s.face.name, s.size, rp.color, s.face.fake_bold or False, rp.underline,
-                   rp.strike, s.rise, rp.italic, rp.underline_style, rp.double_strike)
+            if rp.highlight or rp.shading:
+                back = _back(s, x, s.width + (gap + a.extra if s is a.segs[-1] else 0.0))
+                if back is not None:
+                    backs.append(back)
+            if not (key_of[0] is s.face and key_of[1] is rp and key_of[2] == s.size
+                    and key_of[3] == s.rise):
+                key_of = (s.face, rp, s.size, s.rise,
+                          (s.face.name, s.size, rp.color, s.face.fake_bold or False, rp.underline,
+                           rp.strike, s.rise, rp.italic, rp.underline_style, rp.double_strike))
+            key = key_of[4]
             if (single and cur is not None and cur["_key"] == key
                     and abs(cur["char_space"] - tc) < 1e-6):
                 cur["text"] += s.text

@@ -25,7 +25,7 @@ from typing import Any
 from lxml import etree
 
 from docgen.errors import DocgenWarning, Location, TemplateError, UnsafeInputError
-from docgen.pdf.linebreak import is_cjk
+from docgen.pdf.linebreak import CJK_RUNS
 from docgen.pdf.styles import (
     Border,
     ParaProps,
@@ -818,10 +818,13 @@ class _Reader:
     def _count_language(self, text: str, rp: RunProps) -> None:
         """Count the text's letters under the language w:lang gives their script."""
         counts = self.lang_chars
-        for ch in text:
-            if is_cjk(ch):
-                lang = rp.lang_east_asia
-            elif not ch.isalpha():
+        rest = CJK_RUNS.sub("", text)
+        cjk = len(text) - len(rest)
+        lang = rp.lang_east_asia
+        if cjk and lang and lang.lower() != "x-none":
+            counts[lang] = counts.get(lang, 0) + cjk
+        for ch in rest:
+            if not ch.isalpha():
                 continue
             elif _RTL.match(ch):
                 lang = rp.lang_bidi

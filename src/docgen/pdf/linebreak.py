@@ -27,6 +27,7 @@ Rules (GB/T 15834 and the usual 禁则):
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -69,9 +70,18 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def _word_char(ch: str) -> bool:
-    """Characters that glue into a Latin word / number cluster."""
-    return not (is_cjk(ch) or ch.isspace())
+# is_cjk's ranges as a character class (keep the two in step; a test compares them)
+_CJK_CLASS = ("\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+              "\U00020000-\U0003ffff\u2010-\u2027\u2030-\u203b\u00b7\u00d7\u00f7"
+              "\u2103\u2116\u2236")
+
+
+# Runs of what is_cjk accepts (keep the two in step; a test compares them).  One class,
+# compiled once: a big character class costs milliseconds to compile.
+CJK_RUNS = re.compile(f"([{_CJK_CLASS}]+)")
+_CJK_DOUBLED = re.compile("—+|…+|.", re.S)
+_NLE_LATIN = "".join(re.escape(ch) for ch in sorted(NO_LINE_END) if not is_cjk(ch))
+_LATIN_CLUSTERS = re.compile(f"\\s|[^\\s{_NLE_LATIN}]+|[{_NLE_LATIN}][^\\s{_NLE_LATIN}]*")
 
 
 def clusters(text: str) -> list[str]:
@@ -79,27 +89,20 @@ def clusters(text: str) -> list[str]:
 
     One CJK character per cluster, except doubled dashes/ellipses (``——``,
     ``……``) which stay together; a run of Latin letters, digits and ASCII
-    punctuation is one cluster; each whitespace character is its own cluster.
+    punctuation is one cluster (an opening mark such as ``(`` starts a new
+    one); each whitespace character is its own cluster.
     """
     out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in DOUBLED:
-            j = i + 1
-            while j < n and text[j] == ch:
-                j += 1
-            out.append(text[i:j])
-            i = j
-        elif ch.isspace() or is_cjk(ch):
-            out.append(ch)
-            i += 1
+    for i, piece in enumerate(CJK_RUNS.split(text)):
+        if not piece:
+            continue
+        if i % 2:  # a run of CJK characters
+            if "—" in piece or "…" in piece:
+                out.extend(_CJK_DOUBLED.findall(piece))
+            else:
+                out.extend(piece)
         else:
-            j = i + 1
-            while j < n and _word_char(text[j]) and text[j] not in NO_LINE_END:
-                j += 1
-            out.append(text[i:j])
-            i = j
+            out.extend(_LATIN_CLUSTERS.findall(piece))
     return out
 
 

@@ -39,12 +39,17 @@ class Face:
             self.widths[ch] = w
         return w
 
-    def has(self, ch: str) -> bool:
-        """True if the font has a glyph for ``ch`` (its cmap, looked up once per face)."""
+    def cmap(self) -> dict[int, int] | None:
+        """The font's code point -> glyph map (looked up once per face); None = has everything."""
         cmap = self.__dict__.get("_cmap", False)
         if cmap is False:
             cmap = self.__dict__["_cmap"] = getattr(getattr(self.font, "face", None),
                                                     "charToGlyph", None)
+        return cmap
+
+    def has(self, ch: str) -> bool:
+        """True if the font has a glyph for ``ch``."""
+        cmap = self.cmap()
         return cmap is None or ord(ch) in cmap
 
 
