@@ -140,6 +140,9 @@ def test_anonymous_name_is_a_warning(tmp_path, capsys):
     text = GOOD.replace("全面推进。", "由张某某负责全面推进。")
     code, err, _ = build(tmp_path, text, capsys)
     assert code == 0 and "“张某某” 1 处像是草稿或示例中的占位姓名" in err
+    assert f"data.yaml:{line_of(text, '张某某')}:" in err
+    code, err, _ = build(tmp_path, text, capsys, "--strict")
+    assert code == 1 and "张某某" in err and "--strict" in err
 
 
 def test_scaffold_of_docgen_new_builds_only_as_draft(tmp_path, capsys):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -33,7 +34,7 @@ from docgen.pdf import typeset
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "page_fit"
-CHECKER = ROOT.parent / "shared" / "tools" / "gbt9704_check.py"
+CHECKER = Path(os.environ.get("GBT9704_CHECK") or ROOT.parent / "shared" / "tools" / "gbt9704_check.py")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 MM = 72 / 25.4

@@ -8,6 +8,7 @@ indent and the 署名 moves left.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -21,7 +22,7 @@ from docgen.build import build
 from docgen.render_docx import CHAR_PT, unsealed_indents
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKER = ROOT.parent / "shared" / "tools" / "gbt9704_check.py"
+CHECKER = Path(os.environ.get("GBT9704_CHECK") or ROOT.parent / "shared" / "tools" / "gbt9704_check.py")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CHAR_MM = 156 / 28
 RIGHT_MM = 184.0
