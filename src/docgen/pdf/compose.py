@@ -500,20 +500,37 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
     backs: list[Frame] = []  # highlights and shading, drawn under the text
     text_parts: list[str] = []
     stop = trim_trailing(atoms, start, end)
-    cur: dict | None = None  # an open run of single-character atoms
+    cur: dict | None = None  # an open run of single-character atoms (its text and width below)
+    cur_parts: list[str] = []
+    cur_w = 0.0
+    # the open run's (face, run props, size, rise) when its run props draw nothing behind the
+    # text: a single-character atom with the same four joins it without building its key
+    fast: tuple | None = None
     # (face, run props, size, rise, key) of the last segment: the key is built once per run
     key_of: tuple = (None, None, None, None, None)
 
     def close() -> None:
-        nonlocal cur
+        nonlocal cur, fast
         if cur is not None:
             cur.pop("_key", None)
+            cur["text"] = "".join(cur_parts)
+            cur["width"] = cur_w
             frames.append(TextFrame(**cur))
-            cur = None
+            cur = fast = None
 
     x0 = x
     for i in range(start, stop):
         a = atoms[i]
+        if fast is not None and len(a.segs) == 1 and a.kind == "text":
+            s = a.segs[0]
+            if (s.face is fast[0] and s.rp is fast[1] and s.size == fast[2] and s.rise == fast[3]
+                    and len(a.text) == 1 and not a.extra and not s.missing):
+                text_parts.append(a.text)
+                cur_parts.append(s.text)
+                cur_w += s.width + gap
+                x += s.width
+                x += gap + a.extra
+                continue
         text_parts.append(" " if a.kind == "tab" else a.text)
         if a.kind == "tab":
             close()
@@ -545,14 +562,15 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             key = key_of[4]
             if (single and cur is not None and cur["_key"] == key
                     and abs(cur["char_space"] - tc) < 1e-6):
-                cur["text"] += s.text
-                cur["width"] += s.width + gap
+                cur_parts.append(s.text)
+                cur_w += s.width + gap
             else:
                 close()
-                cur = {"x": x, "y": -s.rise, "text": s.text, "font": s.face.name, "size": s.size,
+                cur = {"x": x, "y": -s.rise, "font": s.face.name, "size": s.size,
                        "color": rp.color, "char_space": tc, "fake_bold": s.face.fake_bold,
-                       "underline": rp.underline, "strike": rp.strike,
-                       "width": s.width + (gap if single else 0.0), "_key": key}
+                       "underline": rp.underline, "strike": rp.strike, "_key": key}
+                cur_parts = [s.text]
+                cur_w = s.width + (gap if single else 0.0)
                 if rp.italic:
                     cur["skew"] = OBLIQUE
                 if rp.underline and rp.underline_style != "single":
@@ -562,6 +580,8 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                 if s.missing:
                     cur["missing"] = s.missing
                     close()
+                elif single and not (rp.highlight or rp.shading):
+                    fast = (s.face, rp, s.size, s.rise)
             x += s.width
             if not single:
                 close()
