@@ -155,7 +155,7 @@ def _template_with(tmp_path: Path, old: str, new: str) -> Path:
     [
         ("{{ title_text }}", "{{ meta.titel }}", "不存在的值 “titel”", "第 1 段"),
         ("{{ title_text }}", "{{ meta.title }", "没有闭合", "第 1 段"),
-        ("{%p endfor %}", "{%p endfo %}", "语法错误", None),
+        ("{%p endfor %}", "{%p endfo %}", "语法错误", "{%p endfo %}"),
         ("{{ title_text }}", "{{ meta.__class__.__mro__ }}", "不允许的内部属性", None),
     ],
     ids=["undefined", "unclosed", "bad-block", "sandbox"],

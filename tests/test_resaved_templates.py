@@ -37,7 +37,9 @@ from docgen.errors import DocgenError
 
 SAMPLES = sorted((ROOT / "data").glob("*.yaml"))
 TEMPLATES = sorted((ROOT / "templates").glob("*.docx"))
-CHECKER = Path(os.environ.get("GBT9704_CHECK") or ROOT.parent / "shared" / "tools" / "gbt9704_check.py")
+# beside the repository; GBT9704_CHECK names it for a checkout elsewhere (a git worktree)
+CHECKER = Path(os.environ.get("GBT9704_CHECK")
+               or ROOT.parent / "shared" / "tools" / "gbt9704_check.py")
 CHAR_MM = 156 / 28
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice 未安装")
 

@@ -119,6 +119,27 @@ def test_unpaired_block_tag_is_a_located_syntax_error(tmp_path):
     assert len(errors) == 1, report.describe()
     assert "缺少 endif" in errors[0].message, errors[0].message  # Chinese, not Jinja's English
     assert not re.search(r"[A-Za-z]{4,}", errors[0].message.replace("endif", "").replace("endfor", ""))
+    # the paragraph of the {%p if %} left open as Jinja pairs them (the 23rd paragraph's endif
+    # is gone, so the 24th closes the 11th paragraph's if and the 4th's stays open)
+    assert errors[0].where.startswith("第 4 段：{%p if joint_issuers %}"), errors[0].where
+
+
+def test_stray_end_tag_names_its_paragraph(tmp_path):
+    """An end tag that closes nothing: its own paragraph, in template check and in build."""
+    from docgen.build import build
+    from docgen.errors import TemplateError
+
+    def stray(p):
+        for t in p.iter(_w("t")):
+            t.text = (t.text or "").replace("{%p if recipients_text %}", "{%p endfor %}")
+
+    path = _write(tmp_path, _edit_paragraph(NOTICE.read_bytes(), "{%p if recipients_text %}", stray))
+    errors = [f for f in check_template(path).errors if "语法错误" in f.message]
+    assert len(errors) == 1 and errors[0].where.startswith("第 30 段：{%p endfor %}"), errors
+    with pytest.raises(TemplateError) as err:
+        build(ROOT / "data" / "notice-示例.yaml", template=str(path), out_dir=tmp_path / "out",
+              pdf=False)
+    assert "第 30 段" in err.value.describe() and "语法错误" in err.value.describe()
 
 
 def test_unclosed_tag_names_its_paragraph(tmp_path):

@@ -154,3 +154,35 @@ def test_templates_new_and_build_outside_the_repo(installed, tmp_path):
     import zipfile
 
     assert "w:drawing" in zipfile.ZipFile(docx).read("word/document.xml").decode()  # the seal
+
+
+OPTIONAL_IMPORTS = {"pypdfium2"}  # web/worker.py: tried, pdftoppm when absent
+
+
+def test_every_runtime_import_is_a_declared_dependency():
+    """Each third-party module imported under src/docgen comes from a distribution named in
+    pyproject's dependencies (not merely from one of theirs), optional imports aside."""
+    import ast
+    import tomllib
+
+    declared = {re.match(r"\s*([A-Za-z0-9_.\-]+)", r)[1].lower().replace("_", "-")
+                for r in tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+                ["project"]["dependencies"]}
+    providers = metadata.packages_distributions()
+    undeclared = {}
+    for file in (ROOT / "src" / "docgen").rglob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "docgen" or top in OPTIONAL_IMPORTS:
+                    continue
+                dists = {d.lower().replace("_", "-") for d in providers.get(top, [top])}
+                if not dists & declared:
+                    undeclared.setdefault(top, file.relative_to(ROOT).as_posix())
+    assert undeclared == {}

@@ -161,6 +161,47 @@ def _syntax_needle(path: Path) -> str | None:
     return None
 
 
+_KEYWORD = re.compile(r"\{%-?\s*(?:(?:p|tr|tc|r)\s+)?(\w+)")
+_PAIRED = frozenset({"if", "for", "with", "macro", "call", "filter", "block", "autoescape", "raw"})
+_UNPAIRED = frozenset({"elif", "else", "set", "include", "import", "from", "extends", "break",
+                       "continue", "do"})
+
+
+def _unpaired_block(path: Path) -> int | None:
+    """The paragraph (1-based) of the block tag a whole-template syntax error most likely
+    comes from: an unknown tag, an end tag that closes nothing open (or the wrong kind),
+    else the innermost ``{% if/for %}`` never closed."""
+    open_tags: list[tuple[str, int]] = []
+    for index, text in enumerate(_template_paragraphs(path), start=1):
+        for tag in _TAG.findall(text):
+            m = _KEYWORD.match(tag)
+            if not m:
+                continue
+            word = m[1]
+            if word in _PAIRED:
+                open_tags.append((word, index))
+            elif word.startswith("end") and word[3:] in _PAIRED:
+                if not open_tags or open_tags[-1][0] != word[3:]:
+                    return index
+                open_tags.pop()
+            elif word not in _UNPAIRED:
+                return index
+    return open_tags[-1][1] if open_tags else None
+
+
+def _syntax_location(path: Path) -> Location:
+    """Where a syntax error of the whole template most likely is: a broken tag's paragraph,
+    else the paragraph of a block tag that has no partner."""
+    needle = _syntax_needle(path)
+    if needle:
+        return _locate_tag(path, needle)
+    index = _unpaired_block(path)
+    if index is None:
+        return Location(file=str(path))
+    text = _template_paragraphs(path)[index - 1]
+    return Location(file=str(path), path=f"第 {index} 段：{text[:60]}")
+
+
 def check_tags_balanced(path: Path) -> None:
     """Each paragraph's tags must open and close in that paragraph.
 
@@ -283,7 +324,7 @@ def render_docx(document: Document, blocks: Sequence[Block], template: Path) -> 
                                 "改正标签中的名称。") from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(f"模板标签语法错误：{syntax_zh(exc.message)}。",
-                            location=_locate_tag(template, _syntax_needle(template)),
+                            location=_syntax_location(template),
                             fix="检查 {{ }} 和 {% %} 是否成对、拼写是否正确；"
                                 "{%p if %} 与 {%p endif %}、{%p for %} 与 {%p endfor %} 要配对。") from exc
     except JinjaTemplateError as exc:

@@ -250,7 +250,7 @@ def _check_whole_syntax(path: Path, report: TemplateReport) -> None:
     from docxtpl import DocxTemplate  # noqa: PLC0415
     from jinja2.exceptions import TemplateSyntaxError  # noqa: PLC0415
 
-    from docgen.render_docx import _locate_tag, _syntax_needle, template_environment  # noqa: PLC0415
+    from docgen.render_docx import _syntax_location, template_environment  # noqa: PLC0415
 
     try:
         tpl = DocxTemplate(str(path))
@@ -263,7 +263,7 @@ def _check_whole_syntax(path: Path, report: TemplateReport) -> None:
     try:
         template_environment().parse(source)
     except TemplateSyntaxError as exc:
-        where = _locate_tag(path, _syntax_needle(path)).path or ""
+        where = _syntax_location(path).path or ""
         report.findings.append(Finding(
             ERROR, "占位符", f"模板标签语法错误：{syntax_zh(exc.message)}。", where,
             "{%p if %} 与 {%p endif %}、{%p for %} 与 {%p endfor %} 要配对，且各自单独占一段。"))
