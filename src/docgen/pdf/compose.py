@@ -247,6 +247,8 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
     # (run, East Asian?) -> (face, size, rise, advance factor, spacing); a face is looked up
     # only for the script that uses it, so the document records only fonts it drew with
     run_faces: dict[tuple[int, bool], tuple[Face, float, float, float, float]] = {}
+    # (run, East Asian?) -> character -> its one-character segment, made once per paragraph
+    made_segs: dict[tuple[int, bool], dict[str, Seg]] = {}
 
     def face_of(rp: RunProps, cjk: bool) -> tuple[Face, float, float, float, float]:
         got = run_faces.get((id(rp), cjk))
@@ -267,7 +269,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
         # the face of the previous single character, kept while the run and script stay
         last_rp: RunProps | None = None
         last_cjk = False
-        face = cmap = widths = None
+        face = cmap = widths = made = None
         size = rise = k = spacing = 0.0
         append = atoms.append
         for cl in clusters(text):
@@ -279,10 +281,19 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
                     face, size, rise, k, spacing = face_of(rp, cjk)
                     cmap, widths = face.cmap(), face.widths
                     last_rp, last_cjk = rp, cjk
+                    made = made_segs.get((id(rp), cjk))
+                    if made is None:
+                        made = made_segs[(id(rp), cjk)] = {}
+                seg = made.get(cl)
+                if seg is not None:  # segments are never changed: the same character shares one
+                    append(Atom(cl, seg.width, [seg]))
+                    pos = pos + 1
+                    continue
                 if cmap is None or ord(cl) in cmap:
                     w = widths.get(cl)
                     adv = (face.advance(cl) if w is None else w) * k + spacing
-                    append(Atom(cl, adv, [Seg(cl, face, rp, size, adv, rise, "", face)]))
+                    seg = made[cl] = Seg(cl, face, rp, size, adv, rise, "", face)
+                    append(Atom(cl, adv, [seg]))
                     pos = pos + 1
                     continue
             segs = _segments(cl, rps[pos:pos + n], book, runs)
