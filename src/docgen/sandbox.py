@@ -43,7 +43,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from docgen import limits
+from docgen import jinja_code_cache, limits
 
 __all__ = ["BoundedSandbox", "BudgetExceeded", "ExpressionError"]
 
@@ -409,7 +409,13 @@ class BoundedSandbox(SandboxedEnvironment):
         key = (source, self.autoescape, self.undefined)
         code = _COMPILED.get(key)
         if code is None:
-            code = super().compile(source)
+            disk = jinja_code_cache.key_of(self, source) \
+                if len(source) >= jinja_code_cache.MIN_CHARS else None
+            code = jinja_code_cache.load(disk) if disk else None
+            if code is None:
+                code = super().compile(source)
+                if disk:
+                    jinja_code_cache.store(disk, code)
             if len(source) <= limits.MAX_COMPILED_CHARS:
                 global _compiled_chars
                 while _compiled_chars + len(source) > limits.MAX_COMPILED_CHARS:
