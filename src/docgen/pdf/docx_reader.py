@@ -325,25 +325,24 @@ def _refuse_ole(path: Path) -> None:
 # ---------------------------------------------------------------- warnings
 
 class _Warner:
-    """Collects unsupported things, one warning per message with its first places and a count."""
+    """Collects unsupported things, one warning per message with its first places and a count
+    of the places (three italic runs in one paragraph are one place, not ``等 3 处``)."""
 
     def __init__(self, file: str):
         self.file = file
-        self.seen: dict[str, tuple[list[str], int, str | None]] = {}
+        self.seen: dict[str, tuple[dict[str, None], str | None]] = {}
 
     def add(self, message: str, where: str, fix: str | None = None) -> None:
         if message in self.seen:
-            places, count, f = self.seen[message]
-            if where not in places and len(places) < 3:
-                places.append(where)
-            self.seen[message] = (places, count + 1, f)
+            self.seen[message][0].setdefault(where)
         else:
-            self.seen[message] = ([where], 1, fix)
+            self.seen[message] = ({where: None}, fix)
 
     def result(self) -> list[DocgenWarning]:
         out = []
-        for message, (places, count, fix) in self.seen.items():
-            path = "、".join(places) + (f" 等 {count} 处" if count > 1 else "")
+        for message, (places, fix) in self.seen.items():
+            count = len(places)
+            path = "、".join(list(places)[:3]) + (f" 等 {count} 处" if count > 1 else "")
             out.append(DocgenWarning(message, Location(file=self.file, path=path), fix))
         return out
 
