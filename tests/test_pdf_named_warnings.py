@@ -116,3 +116,11 @@ def test_repeated_italic_runs_of_one_paragraph_are_one_place(tmp_path: Path):
     d.save(path)
     [w] = [w for w in docx_to_pdf(path).warnings if "斜体" in w.message]
     assert w.location.path == "正文第1段、正文第2段 等 2 处"
+    # the engine never uses an italic face: no hint to add one; both commands' options named
+    assert "不使用斜体字形" in w.message and "斜体文件" not in w.fix
+    assert "docgen build --pdf-engine libreoffice" in w.fix
+
+
+def test_equation_hint_names_the_option_of_both_commands(unsupported):
+    fix = _one(unsupported[2], "公式（OMML）").fix
+    assert "docgen pdf --engine libreoffice" in fix and "docgen build --pdf-engine libreoffice" in fix
