@@ -355,6 +355,7 @@ _UNSUPPORTED_FIX = f"PDF 中此项按近似方式处理；如需完全一致，�
 _REVISIONS = {"ins", "del", "moveFrom", "moveTo"}
 # Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms).
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_SYMBOL_CODES = re.compile("[\uf020-\uf0ff]+")  # symbol-font bytes moved to the private-use area
 
 # Elements that carry nothing visible for our purposes.
 _QUIET_INLINE = {
@@ -757,6 +758,9 @@ class _Reader:
                     text = el.text
                     if is_symbol_font(rp.font_ascii):
                         text = to_unicode(text, rp.font_ascii)
+                    elif is_symbol_font(rp.font_hansi):  # ascii Times, hAnsi Wingdings
+                        text = _SYMBOL_CODES.sub(lambda m: to_unicode(m.group(0), rp.font_hansi),
+                                                 text)
                     elif _RTL.search(text):
                         self.warn.add("从右向左书写的文字（阿拉伯文、希伯来文等）未支持，"
                                       "PDF 中按从左向右逐字排列、字母不连写", where, _UNSUPPORTED_FIX)
