@@ -22,9 +22,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from corpus_path import corpus_dir
 from lxml import etree
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docx"
+CORPUS = corpus_dir() or Path("/nonexistent")
 FILES = sorted(p.name for p in CORPUS.glob("*.docx")) if CORPUS.is_dir() else []
 TIMEOUT = 300  # seconds per file: the largest (187 pages) takes ~30 s on a busy machine
 WORKERS = 2

@@ -100,3 +100,21 @@ def test_extension_f_character_from_a_1024_unit_font_stays_valid_pdfa(tmp_path):
     assert validate_pdfa(result.data) == []
     (tmp_path / "extf.pdf").write_bytes(result.data)
     assert "\U0002dc67" in pdf_text(tmp_path / "extf.pdf")
+
+
+def test_symbol_codes_of_a_hansi_only_symbol_run_are_mapped(tmp_path):
+    """Word keeps a private-use character in the w:hAnsi font: a run with ascii Times New
+    Roman and hAnsi Wingdings/Symbol (corpus 126_Symbols) shows ✓ and α, not □."""
+    doc = Document()
+    p = doc.add_paragraph()
+    for font, text in (("Wingdings", "\uf0fc"), ("Symbol", "\uf061"), ("Wingdings", "A")):
+        run = p.add_run(text)
+        fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:ascii"), "Times New Roman")
+        fonts.set(qn("w:hAnsi"), font)
+    docx = tmp_path / "hansi.docx"
+    doc.save(docx)
+    run = docgen_pdf(docx)
+    assert run.returncode == 0, run.stderr
+    assert "本机没有任何字体" not in run.stderr
+    assert "\u2713\u03b1A" in pdf_text(tmp_path / "hansi.pdf")  # ASCII keeps the ascii font

@@ -104,6 +104,11 @@ def test_official_names_resolve_to_existing_truetype_capable_files(tmp_path):
         ("微软雅黑", "FandolHei", True),
         ("Microsoft YaHei", "FandolHei", True),
         ("等线", "FandolHei", True),
+        # Japanese/Korean sans names (corpus 091 asks for ヒラギノ角ゴ Pro W3): 黑体, not 仿宋
+        ("ヒラギノ角ゴ Pro W3", "FandolHei", True),
+        ("ＭＳ Ｐゴシック", "FandolHei", True),
+        ("맑은 고딕", "FandolHei", True),
+        ("바탕", "AR PL SungtiL GB", True),
         # unknown names: a stand-in of the same kind, and a warning
         ("Segoe UI", "Liberation Sans", True),
         ("Consolas", "Liberation Mono", True),

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from corpus_path import corpus_dir
 from docx import Document
 
 from docgen.pdf import docx_to_pdf
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docx"
+CORPUS = corpus_dir() or Path("/nonexistent")
 WPS_FOOTER = """<w:p {ns}><w:pPr><w:pStyle w:val="Footer"/></w:pPr><w:r><mc:AlternateContent>
 <mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0"
  relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen.errors import DocgenWarning, Location, RenderError
+from docgen.errors import DocgenError, DocgenWarning, Location, RenderError
 
 if TYPE_CHECKING:
     from docgen.pdf.docx_reader import DocxDocument
@@ -116,7 +116,12 @@ def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> P
     meta = _metadata(metadata, laid_out.doc.title, Path(laid_out.doc.source))
     if laid_out.doc.languages and not getattr(meta, "languages", True):
         meta = replace(meta, languages=laid_out.doc.languages)  # dc:language from w:lang
-    data = draw_pages(laid_out.pages, metadata=meta)
+    try:
+        data = draw_pages(laid_out.pages, metadata=meta)
+    except DocgenError as exc:  # a broken picture: name the document as warnings do
+        if not exc.location.file:
+            exc.location = replace(exc.location, file=str(laid_out.doc.source))
+        raise
     if validate:
         from docgen.pdf.pdfa_finish import ensure_valid  # pikepdf: only when validating
 

@@ -325,35 +325,37 @@ def _refuse_ole(path: Path) -> None:
 # ---------------------------------------------------------------- warnings
 
 class _Warner:
-    """Collects unsupported things, one warning per message with its first places and a count."""
+    """Collects unsupported things, one warning per message with its first places and a count
+    of the places (three italic runs in one paragraph are one place, not ``等 3 处``)."""
 
     def __init__(self, file: str):
         self.file = file
-        self.seen: dict[str, tuple[list[str], int, str | None]] = {}
+        self.seen: dict[str, tuple[dict[str, None], str | None]] = {}
 
     def add(self, message: str, where: str, fix: str | None = None) -> None:
         if message in self.seen:
-            places, count, f = self.seen[message]
-            if where not in places and len(places) < 3:
-                places.append(where)
-            self.seen[message] = (places, count + 1, f)
+            self.seen[message][0].setdefault(where)
         else:
-            self.seen[message] = ([where], 1, fix)
+            self.seen[message] = ({where: None}, fix)
 
     def result(self) -> list[DocgenWarning]:
         out = []
-        for message, (places, count, fix) in self.seen.items():
-            path = "、".join(places) + (f" 等 {count} 处" if count > 1 else "")
+        for message, (places, fix) in self.seen.items():
+            count = len(places)
+            path = "、".join(list(places)[:3]) + (f" 等 {count} 处" if count > 1 else "")
             out.append(DocgenWarning(message, Location(file=self.file, path=path), fix))
         return out
 
 
-_UNSUPPORTED_FIX = "PDF 中此项按近似方式处理；如需完全一致，请用 --engine libreoffice 生成。"
+# the option is --engine for ``docgen pdf`` and --pdf-engine for ``docgen build``: name both
+_LO = "LibreOffice 引擎（docgen pdf --engine libreoffice，docgen build --pdf-engine libreoffice）"
+_UNSUPPORTED_FIX = f"PDF 中此项按近似方式处理；如需完全一致，请用{_LO}生成。"
 
 # Revision marks: the final text is drawn (insertions kept, deletions dropped).
 _REVISIONS = {"ins", "del", "moveFrom", "moveTo"}
 # Strong right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms).
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_SYMBOL_CODES = re.compile("[\uf020-\uf0ff]+")  # symbol-font bytes moved to the private-use area
 
 # Elements that carry nothing visible for our purposes.
 _QUIET_INLINE = {
@@ -437,7 +439,7 @@ class _Reader:
         if background is not None and (wattr(background, "color") or "auto").upper() not in (
                 "AUTO", "FFFFFF"):
             self.warn.add(f"页面背景色（#{wattr(background, 'color')}）未支持，PDF 为白色页面",
-                          "word/document.xml", "归档用 PDF 一般不需要背景色；如需要，请用 --engine libreoffice。")
+                          "word/document.xml", f"归档用 PDF 一般不需要背景色；如需要，请用{_LO}。")
         if self.pkg.strict:
             self.warn.add("文档为 ISO/IEC 29500 Strict 格式，按通常的（Transitional）格式读取，"
                           "个别格式可能有出入", "word/document.xml",
@@ -678,7 +680,7 @@ class _Reader:
                 continue
             if tag in ("oMath", "oMathPara"):
                 self.warn.add("公式（OMML）未支持，PDF 中没有该公式", where,
-                              "把公式转为图片后重新插入，或用 --engine libreoffice 生成。")
+                              f"把公式转为图片后重新插入，或用{_LO}生成。")
                 continue
             if ns != W:
                 continue
@@ -756,13 +758,18 @@ class _Reader:
                     text = el.text
                     if is_symbol_font(rp.font_ascii):
                         text = to_unicode(text, rp.font_ascii)
+                    elif is_symbol_font(rp.font_hansi):  # ascii Times, hAnsi Wingdings
+                        text = _SYMBOL_CODES.sub(lambda m: to_unicode(m.group(0), rp.font_hansi),
+                                                 text)
                     elif _RTL.search(text):
                         self.warn.add("从右向左书写的文字（阿拉伯文、希伯来文等）未支持，"
                                       "PDF 中按从左向右逐字排列、字母不连写", where, _UNSUPPORTED_FIX)
                     self._count_language(text, rp)
                     if rp.italic:
-                        self.warn.add("斜体以倾斜的正体字形模拟（PDF 使用的字体没有斜体字形）", where,
-                                      "如需真正的斜体，把该字体的斜体文件放入字体目录；公文正文一般不用斜体。")
+                        # the engine never picks an italic face (fonts.resolve has no italic):
+                        # say so, rather than blame the font or suggest adding its italic file
+                        self.warn.add("斜体以倾斜的正体字形模拟（内置排版不使用斜体字形）", where,
+                                      f"公文正文一般不用斜体；如需真正的斜体字形，用{_LO}生成。")
                     items.extend(_cased(text, rp))
             elif tag in ("tab", "ptab"):
                 items.append(Tab(rp))
@@ -799,7 +806,7 @@ class _Reader:
                 mark = self._note_mark(kind, wattr(el, "id") or "")
                 items.append(Text(mark, replace(rp, vert_align="superscript")))
                 self.warn.add("脚注排在正文之后、尾注排在文末另起一页（脚注不在页面底部）", where,
-                              "公文一般不用脚注；如需脚注在页面底部，请用 --engine libreoffice 生成。")
+                              f"公文一般不用脚注；如需脚注在页面底部，请用{_LO}生成。")
             elif tag in ("footnoteRef", "endnoteRef"):
                 note = getattr(self, "_current_note", None)
                 if note:

@@ -28,10 +28,12 @@ goes through :func:`docgen.pdf.pdfa_finish.make_pdfa`.)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase import pdfmetrics
 
-from docgen.errors import RenderError
+from docgen.errors import DocgenError, RenderError
 from docgen.pdf.embed import EmbeddedFont, embed_image
 from docgen.pdf.frames import ImageFrame, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.pdfa import (
@@ -232,7 +234,7 @@ def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
     fonts = _Fonts()
     images: dict[bytes, int] = {}
     page_objs: list[tuple[int, _PageWriter, Page]] = []
-    for page in pages:
+    for page_no, page in enumerate(pages, start=1):
         out = _PageWriter(fonts, page.height)
         behind = [f for f in page.frames if type(f) is ImageFrame and f.behind]
         rest = [f for f in page.frames if not (type(f) is ImageFrame and f.behind)]
@@ -248,7 +250,12 @@ def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
             elif kind is ImageFrame:
                 num = images.get(f.data)
                 if num is None:
-                    num = images[f.data] = embed_image(pdf, f.data, f.name or "")
+                    try:
+                        num = images[f.data] = embed_image(pdf, f.data, f.name or "")
+                    except DocgenError as exc:  # name the page; export_pdf adds the file
+                        if not exc.location.path:
+                            exc.location = replace(exc.location, path=f"第{page_no}页")
+                        raise
                 out.image(f, num)
         contents = pdf.stream("", out.content())
         page_objs.append((contents, out, page))

@@ -358,7 +358,9 @@ def fallback_chain(style: str, cjk: bool) -> tuple[_Candidate, ...]:
 
 
 _SANS_WORDS = ("sans", "gothic", "arial", "helvet", "verdana", "tahoma", "segoe", "calibri",
-               "trebuchet", "lucida", "franklin", "century gothic", "黑", "圆", "hei", "yahei")
+               "trebuchet", "lucida", "franklin", "century gothic", "黑", "圆", "hei", "yahei",
+               # Japanese and Korean sans names: ヒラギノ角ゴ, ＭＳ ゴシック, メイリオ, 돋움, 굴림, 고딕
+               "ゴシック", "角ゴ", "丸ゴ", "メイリオ", "meiryo", "고딕", "돋움", "굴림", "dotum", "gulim")
 _MONO_WORDS = ("mono", "courier", "consol", "code", "typewriter", "fixed")
 _KAI_WORDS = ("楷", "kai")
 
@@ -1042,7 +1044,7 @@ def _stand_in_name(name: str, style: str) -> str:
         return "Times New Roman"
     if "仿宋" in name:
         return BODY_FONT
-    if "宋" in name or "明" in name:
+    if any(w in name for w in ("宋", "明", "명조", "바탕")):  # 宋体, 明朝 (mincho), Korean serifs
         return "宋体"
     return BODY_FONT
 

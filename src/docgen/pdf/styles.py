@@ -98,6 +98,9 @@ class RunProps:
     underline_style: str = "single"  # the w:u value when underlined
     caps: bool = False  # w:caps: drawn in capitals
     small_caps: bool = False  # w:smallCaps: lower-case letters as smaller capitals
+    # w:hAnsi when it differs from w:ascii: the font of private-use characters (ECMA-376
+    # 17.3.2.26), where Word keeps Symbol/Wingdings codes (U+F0xx) of a hAnsi-only symbol run
+    font_hansi: str = ""
     double_strike: bool = False  # w:dstrike
     shading: str | None = None  # w:shd fill of the run (hex)
     lang: str = ""  # w:lang w:val (Latin text), w:eastAsia, w:bidi
@@ -334,6 +337,7 @@ def _run_from(d: dict[str, Any]) -> RunProps:
     return RunProps(
         font_ascii=ascii_font,
         font_east_asia=east,
+        font_hansi=d.get("font_hAnsi") or "",
         size=d.get("size", 10.5),
         bold=d.get("bold", False),
         italic=d.get("italic", False),
