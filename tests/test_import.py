@@ -200,8 +200,9 @@ def test_cli_import_writes_and_refuses_to_overwrite(tmp_path):
     assert forced.returncode == 0 and not target.read_text(encoding="utf-8").endswith("# 已修改\n")
 
 
-def test_doc_without_libreoffice_says_so(tmp_path):
-    source = tmp_path / "旧文件.doc"
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_doc_without_libreoffice_says_so(tmp_path, suffix):
+    source = tmp_path / f"旧文件{suffix}"
     source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     empty = tmp_path / "bin"
     empty.mkdir()
@@ -209,7 +210,19 @@ def test_doc_without_libreoffice_says_so(tmp_path):
                           str(tmp_path / "x.yaml")], capture_output=True, text=True,
                          env={"PATH": str(empty), "HOME": str(tmp_path)})
     assert run.returncode == 1
-    assert "LibreOffice" in run.stderr and "另存为 .docx" in run.stderr and "旧文件.doc" in run.stderr
+    assert "LibreOffice" in run.stderr and "另存为 .docx" in run.stderr and f"旧文件{suffix}" in run.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_cli_template_override(tmp_path):
+    target = tmp_path / "通知.yaml"
+    cmd = [sys.executable, "-m", "docgen", "import", str(WEBCOPY), "-o", str(target)]
+    run = subprocess.run([*cmd, "--template", "notice"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    line = next(x for x in target.read_text(encoding="utf-8").splitlines() if x.startswith("template:"))
+    assert line.startswith("template: notice") and "自动判断为 report" in line
+    bad = subprocess.run([*cmd, "--force", "--template", "没有"], capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 1 and "没有名为 “没有” 的模板" in bad.stderr and "report-file" in bad.stderr
 
 
 def test_heading_styles_without_numbers(tmp_path):
