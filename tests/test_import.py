@@ -200,8 +200,9 @@ def test_cli_import_writes_and_refuses_to_overwrite(tmp_path):
     assert forced.returncode == 0 and not target.read_text(encoding="utf-8").endswith("# 已修改\n")
 
 
-def test_doc_without_libreoffice_says_so(tmp_path):
-    source = tmp_path / "旧文件.doc"
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_doc_without_libreoffice_says_so(tmp_path, suffix):
+    source = tmp_path / f"旧文件{suffix}"
     source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     empty = tmp_path / "bin"
     empty.mkdir()
@@ -209,7 +210,19 @@ def test_doc_without_libreoffice_says_so(tmp_path):
                           str(tmp_path / "x.yaml")], capture_output=True, text=True,
                          env={"PATH": str(empty), "HOME": str(tmp_path)})
     assert run.returncode == 1
-    assert "LibreOffice" in run.stderr and "另存为 .docx" in run.stderr and "旧文件.doc" in run.stderr
+    assert "LibreOffice" in run.stderr and "另存为 .docx" in run.stderr and f"旧文件{suffix}" in run.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_cli_template_override(tmp_path):
+    target = tmp_path / "通知.yaml"
+    cmd = [sys.executable, "-m", "docgen", "import", str(WEBCOPY), "-o", str(target)]
+    run = subprocess.run([*cmd, "--template", "notice"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    line = next(x for x in target.read_text(encoding="utf-8").splitlines() if x.startswith("template:"))
+    assert line.startswith("template: notice") and "自动判断为 report" in line
+    bad = subprocess.run([*cmd, "--force", "--template", "没有"], capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 1 and "没有名为 “没有” 的模板" in bad.stderr and "report-file" in bad.stderr
 
 
 def test_heading_styles_without_numbers(tmp_path):
@@ -327,3 +340,48 @@ def test_clerk_typed_notice(tmp_path):
     for expected in ("一、排查范围", "（一）加强组织领导。各单位要加强领导。", "1.明确责任。主要负责人是第一责任人。",
                      "一是排查临水临崖路段；", "三是排查平交路口。", "附件：1.排查工作安排表", "（此件公开发布）"):
         assert expected in lines, expected
+
+
+def test_round_trip_classification_and_urgency(tmp_path):
+    """密级 (no sample has one) and 特急 come back from docgen's own .docx."""
+    text = (ROOT / "data" / "notice-示例.yaml").read_text(encoding="utf-8")
+    text = text.replace("  urgency: 加急", "  classification: 秘密★1年\n  urgency: 特急", 1)
+    sample = tmp_path / "密件.yaml"
+    sample.write_text(text, encoding="utf-8")
+    (tmp_path / "印章.png").write_bytes((ROOT / "data" / "印章.png").read_bytes())
+    first = build(sample, out_dir=tmp_path / "1", pdf=False)
+    assert docx_lines(first.docx)[:3] == ["000123", "秘密★1年", "特急"]
+    imported = import_document(first.docx, seal_prefix="导入-印章")
+    assert (imported.meta["copy_number"], imported.meta["classification"], imported.meta["urgency"]) == (
+        "000123", "秘密★1年", "特急")
+    second = build(_write(imported, tmp_path / "导入.yaml"), out_dir=tmp_path / "2", pdf=False)
+    assert docx_lines(second.docx) == docx_lines(first.docx)
+
+
+def test_clerk_typed_joint_request(tmp_path):
+    """A hand-typed joint 请示: a 标志 without 文件 (one organ a line), 发文字号 with 签发人 on one
+    line, 份号/密级/紧急程度, and the two 署名 side by side on one line, apart by spaces."""
+    d = docx.Document()
+    for text, center in [("000087", False), ("机密★5年", False), ("特急", False), ("如东县人民政府", True),
+                         ("如东县应急管理局", True), ("东政发〔2023〕9号　　　　签发人：张三　李四", False),
+                         ("如东县人民政府　如东县应急管理局", True), ("关于请求支持防汛能力建设的请示", True),
+                         ("南通市人民政府：", False), ("　　为提升防汛能力，现请示如下。", False),
+                         ("　　妥否，请批示。", False), ("", False),
+                         ("如东县人民政府　　　　如东县应急管理局", False), ("2023年5月6日", False)]:
+        d.add_paragraph(text).alignment = 1 if center else None
+    source = tmp_path / "请示.docx"
+    d.save(str(source))
+    imported = import_document(source)
+    meta = imported.meta
+    assert imported.template == "request"
+    assert meta["title"] == "如东县人民政府　如东县应急管理局关于请求支持防汛能力建设的请示"
+    assert meta["doc_number"] == "东政发〔2023〕9号" and meta["signer"] == "张三　李四"
+    assert meta["issuer"] == ["如东县人民政府", "如东县应急管理局"] and meta["with_wenjian"] is False
+    assert (meta["copy_number"], meta["classification"], meta["urgency"]) == ("000087", "机密★5年", "特急")
+    assert meta["recipients"] == ["南通市人民政府"]
+    report = imported.report.render()
+    assert "发文机关标志 “如东县应急管理局”" in report and "发文机关署名：如东县人民政府、如东县应急管理局" in report
+    lines = docx_lines(build(_write(imported, tmp_path / "请示.yaml"), out_dir=tmp_path / "o", pdf=False).docx)
+    assert lines[:3] == ["000087", "机密★5年", "特急"]
+    assert "南通市人民政府：" in lines and "妥否，请批示。" in lines
+    assert lines.index("如东县人民政府") < lines.index("如东县应急管理局") < lines.index("2023年5月6日")

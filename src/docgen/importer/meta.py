@@ -236,6 +236,16 @@ def read_head(blocks: list[Block], report: Report) -> tuple[dict, int]:
                 report.add(RECOGNISED, b.index, f"发文机关标志 “{text}”", role="issuer_mark")
                 i += 1
                 continue
+            if "doc_number" not in meta and ("issuer_mark" not in meta or meta.get("with_wenjian") is False) \
+                    and _short_name(text) and _ORG.search(text) and _next_is_head(blocks, i):
+                # a 标志 without 文件 (如东县人民政府, one organ a line) above the 发文字号
+                if "issuer_mark" in meta:
+                    meta["issuer_mark"].append(text)
+                else:
+                    _mark(text, meta)
+                report.add(RECOGNISED, b.index, f"发文机关标志 “{text}”", role="issuer_mark")
+                i += 1
+                continue
             if b.style in ("版头空白", "红色分隔线", "版头标注"):
                 report.add(DROPPED, b.index, f"版头中无法识别的文字 “{text[:30]}”", role="dropped")
                 i += 1
@@ -420,6 +430,10 @@ def _signatures(blocks: list[Block], start: int, date_at: int, meta: dict, repor
         if not isinstance(b, Para):
             break
         parts = [p for p in b.tabs if p] if len(b.tabs) > 1 else [b.text.strip()]
+        if len(parts) == 1:  # several issuers on one line, apart by spaces: 如东县人民政府　　如东县应急管理局
+            pieces = [x for x in re.split(r"\s{2,}", parts[0]) if x]
+            if len(pieces) > 1 and all(_short_name(x) and _ORG.search(x) for x in pieces):
+                parts = pieces
         if not all(_short_name(p) for p in parts) or _ATTACH_NOTE.match(b.text.strip()) \
                 or re.match(r"^\d+\s*[.．、]", b.text.strip()) or "附件" in b.style:
             break
