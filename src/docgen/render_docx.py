@@ -27,6 +27,7 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from docgen import verdict_cache
 from docgen.errors import DocgenError, Location, TemplateError
 from docgen.jinja_messages import syntax_zh
 from docgen.model import Document
@@ -240,6 +241,8 @@ def _checked_template(path: str, mtime_ns: int, size: int) -> bytes:
     template while it runs.
     """
     data = read_bounded(Path(path), "template")  # a regular file, within the template limit
+    if verdict_cache.passed("check_docx", data):  # these bytes passed before (docgen.verdict_cache)
+        return with_standard_core_rel(data)
     with tempfile.TemporaryDirectory(prefix="docgen-tpl-") as tmp:
         staged = Path(tmp) / Path(path).name
         staged.write_bytes(data)
@@ -248,6 +251,7 @@ def _checked_template(path: str, mtime_ns: int, size: int) -> bytes:
         except DocgenError as exc:  # name the user's file, not the staged copy
             raise type(exc)(exc.message, location=Location(file=path, path=exc.location.path),
                             fix=exc.fix) from exc
+    verdict_cache.remember("check_docx", data)
     return with_standard_core_rel(data)
 
 
