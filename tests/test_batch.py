@@ -433,3 +433,40 @@ def test_a_worker_stuck_in_c_code_is_ended_and_the_others_finish(tmp_path: Path)
     results, seconds = proc.stdout.rsplit(" ", 1)
     assert results == "['crashed', 'ok']"
     assert float(seconds) < 60
+
+
+SMALL = ("template: report\nmeta:\n  title: {title}\n  issuer: 测试县人民政府\n  year: 2022\n"
+         "  date: 2023-03-13\nfigures:\n  甲: 12\nbody:\n  - '{text}'\n")
+#: Data text that loops 10^12 times without passing a checked point of the sandbox (no output, no call).
+ENDLESS = "{% set s = ''a'' * 1000000 %}{% for i in s %}{% for j in s %}{% endfor %}{% endfor %}正文。"
+
+
+def test_a_real_hanging_input_does_not_block_the_others(tmp_path: Path) -> None:
+    """No monkeypatch: a data file that really hangs, sorted first, in a two-worker batch.
+
+    The good file is committed (its .docx on disk when on_done reports it)
+    while the hanging one still runs; the hanging one is then stopped by its
+    time budget and reported, and nothing of it is written.
+    """
+    import time  # noqa: PLC0415
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a-hangs.yaml").write_text(SMALL.format(title="卡住的报告", text=ENDLESS), encoding="utf-8")
+    (data / "b-good.yaml").write_text(SMALL.format(title="正常的报告", text="正文共{{ figures.甲 }}件。"),
+                                      encoding="utf-8")
+    out = tmp_path / "out"
+    seen: list[tuple[str, float, bool]] = []
+    started = time.monotonic()
+
+    def on_done(item, done, total) -> None:
+        seen.append((item.data.name, time.monotonic() - started, (out / "正常的报告.docx").exists()))
+
+    items = build_many([data], jobs=2, out_dir=out, pdf=False, timeout=8, on_done=on_done)
+    hung, good = items
+    assert good.ok and not hung.ok, (good.error, hung.error)
+    assert [name for name, *_ in seen] == ["b-good.yaml", "a-hangs.yaml"]
+    assert seen[0][2], "the good document is on disk before the hanging one ends"
+    assert "修改方法" in (hung.error or "") and ("秒" in (hung.error or ""))
+    assert seen[1][1] < 60
+    assert sorted(p.name for p in out.iterdir()) == ["正常的报告.docx"]

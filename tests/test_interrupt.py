@@ -46,6 +46,17 @@ def env_with(fault: str | None) -> dict[str, str]:
     return env
 
 
+def default_signals() -> None:
+    """In the child before exec: SIGINT as a terminal delivers it.
+
+    A shell's background job (nohup, ``cmd &`` in a script, some CI runners)
+    starts with SIGINT ignored, and Python then installs no KeyboardInterrupt
+    handler, so the INT cases would test nothing and fail with exit code 0.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def state(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".docgen-")}
 
@@ -62,7 +73,7 @@ def test_commit_killed_at_every_step(tmp_path: Path, step: str, sig: str) -> Non
     for name, data in OLD.items():
         (folder / name).write_bytes(data)
     done = subprocess.run([sys.executable, "-c", CHILD, str(folder)], env=env_with(f"{step}:{sig}"),
-                          capture_output=True, timeout=60)
+                          capture_output=True, timeout=60, preexec_fn=default_signals)
     assert done.returncode == -getattr(signal, f"SIG{sig}") or (sig == "INT" and done.returncode == 1), \
         done.stderr.decode(errors="replace")
     if sig == "INT":
@@ -124,7 +135,7 @@ def test_real_build_killed_mid_rename_then_next_build_recovers(tmp_path: Path) -
 
     good_data(tmp_path, "中断测试报告", 34)
     killed = subprocess.run(command, env=env_with("rename-0:KILL"), capture_output=True, timeout=300,
-                            cwd=tmp_path)
+                            cwd=tmp_path, preexec_fn=default_signals)
     assert killed.returncode == -signal.SIGKILL
     assert any(n.endswith(".commit") for n in strays(out))  # the journal of the interrupted commit
     assert state(out)["中断测试报告.pdf"] == old["中断测试报告.pdf"]  # not yet renamed
