@@ -277,3 +277,71 @@ def test_compiled_code_is_reused_and_still_budgeted() -> None:
     second = BoundedSandbox(autoescape=True).from_string(text).render(a="2", b="y")
     assert (first, second) == ("&lt;1&gt;-X reuse-check", "2-Y reuse-check")
     assert BoundedSandbox(autoescape=False).from_string(text).render(a="<1>", b="x") == "<1>-X reuse-check"
+
+
+# ---------------------------------------------------------------- one allowance per build
+
+_SLOW = ("{% set s = 'a' * 1000000 %}{% for i in s %}{% for j in 'aaaaaaaaaaaaaaaaaaaa' %}"
+         "{% endfor %}{% endfor %}段。")
+
+
+def test_many_slow_texts_share_one_allowance_per_build(tmp_path, monkeypatch):
+    """Each text has TEMPLATE_SECONDS, but all texts of a build together BUILD_TEMPLATE_SECONDS."""
+    import time
+
+    from docgen import limits
+    from docgen.build import build
+    from docgen.errors import DataErrors
+
+    monkeypatch.setattr(limits, "TEMPLATE_SECONDS", 0.5)
+    monkeypatch.setattr(limits, "BUILD_TEMPLATE_SECONDS", 1.0)
+    data = tmp_path / "慢.yaml"
+    body = "\n".join(f"  - \"{_SLOW}\"" for _ in range(8))
+    data.write_text("template: report\nmeta:\n  title: 慢\n  issuer: 测试县人民政府\n  year: 2022\n"
+                    f"  date: 2023-03-13\nbody:\n{body}\n", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(DataErrors) as err:
+        build(data, out_dir=tmp_path / "out", pdf=False)
+    took = time.monotonic() - started
+    # without the shared allowance: 8 texts × (0.5 s + the 2 s alarm slack) ≈ 20 s
+    assert took < 8, took
+    paths = [e.location.path for e in err.value.errors]
+    assert paths[0] == "body[0]" and len(paths) == 8
+    assert any("合计超过" in e.message for e in err.value.errors)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_render_inside_an_outer_timer_stops_with_its_own_message_and_keeps_the_timer():
+    """A batch worker's per-document timer: the render's alarm nests and re-arms it after."""
+    import signal
+
+    class Outer(Exception):
+        pass
+
+    def outer(_s, _f):
+        raise Outer()
+
+    from jinja2 import TemplateError
+
+    from docgen.sandbox import BoundedSandbox
+
+    previous = signal.signal(signal.SIGALRM, outer)
+    signal.setitimer(signal.ITIMER_REAL, 60)
+    try:
+        env = BoundedSandbox()
+        from docgen import limits
+
+        saved = limits.TEMPLATE_SECONDS
+        limits.TEMPLATE_SECONDS = 0.3
+        try:
+            with pytest.raises(TemplateError) as err:  # the sandbox's, not Outer
+                env.from_string("{% for i in range(10) %}" + _SLOW + "{% endfor %}").render()
+        finally:
+            limits.TEMPLATE_SECONDS = saved
+        assert "已停止" in str(err.value)
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 50 < left <= 60  # the outer timer runs on with what it had left
+        assert signal.getsignal(signal.SIGALRM) is outer
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

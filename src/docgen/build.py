@@ -19,6 +19,7 @@ from docgen.load import load_document
 from docgen.model import Document
 from docgen.numbering import number_blocks
 from docgen.render_docx import date_text, render_docx, stable_zip
+from docgen.sandbox import shares_build_budget
 from docgen.template_paths import available_templates, template_dirs
 
 __all__ = ["BuildResult", "available_templates", "build", "find_template", "render", "template_dirs"]
@@ -142,6 +143,7 @@ def no_internal_errors(func: Callable[..., BuildResult]) -> Callable[..., BuildR
 
 
 @no_internal_errors
+@shares_build_budget
 def build(data_path: str | Path, *, template: str | Path | None = None,
           out_dir: str | Path = Path("output"), pdf: bool = True, pdf_engine: str = "reportlab",
           force: bool = False, strict: bool = False, draft: bool = False) -> BuildResult:

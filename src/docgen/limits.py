@@ -52,6 +52,7 @@ MAX_RANGE_TOTAL = 2_000_000         # items all range() calls of one render may 
 MAX_INT_BITS = 100_000              # a ** b, a << b: results up to ~30 000 decimal digits
 MAX_COMPILED_CHARS = 16_000_000     # source characters of compiled Jinja code kept per process (a cache)
 TEMPLATE_SECONDS = 10.0             # wall-clock budget of one render
+BUILD_TEMPLATE_SECONDS = 20.0       # all renders of one build together (templates and data text)
 TEMPLATE_EXTRA_MEMORY = 512 * MB    # address space a render may add (RLIMIT_AS, main thread)
 
 # -- batch

@@ -31,6 +31,7 @@ from docgen.model import (
     Table,
 )
 from docgen.safety import BoundedSandbox, clean_text
+from docgen.sandbox import shares_build_budget
 from docgen.yaml_source import PathKey, SourceTree, read_source
 
 TOP_KEYS = {
@@ -711,6 +712,7 @@ def _figure_context(figures: Mapping[str, Any]) -> dict[str, Any]:
     return dict(figures)
 
 
+@shares_build_budget
 def load_document(path: Path, *, force: bool = False, draft: bool = False,
                   locate_previous: Callable[[Path], Mapping[str, Any]] | None = None) -> LoadResult:
     """Load, validate and fill a data file. Raises DataErrors with every problem.

@@ -31,6 +31,7 @@ callers turn into a located ``DataError`` or ``TemplateError``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import signal
@@ -65,7 +66,10 @@ class ExpressionError(TemplateError):
 
 class _Budget:
     def __init__(self) -> None:
-        self.deadline = time.monotonic() + limits.TEMPLATE_SECONDS
+        self.started = time.monotonic()
+        left = getattr(_local, "build_left", None)  # render time the whole build has left
+        self.seconds = max(min(limits.TEMPLATE_SECONDS, left if left is not None else 1e9), 0.0)
+        self.deadline = self.started + self.seconds
         self.range_left = limits.MAX_RANGE_TOTAL
         self.depth = 0
 
@@ -73,15 +77,41 @@ class _Budget:
 _local = threading.local()
 
 
+def shares_build_budget(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``func`` with one render-time allowance for all its renders (``BUILD_TEMPLATE_SECONDS``).
+
+    Each render still stops at ``limits.TEMPLATE_SECONDS``; without a shared allowance a data
+    file of many slow texts (10 s each) would keep a build busy for minutes.  Only time spent
+    rendering counts; nested calls share the outermost allowance.
+    """
+    @functools.wraps(func)
+    def shared(*args: Any, **kwargs: Any) -> Any:
+        if getattr(_local, "build_left", None) is not None:
+            return func(*args, **kwargs)
+        _local.build_left = limits.BUILD_TEMPLATE_SECONDS
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _local.build_left = None
+
+    return shared
+
+
 def _budget() -> _Budget | None:
     return getattr(_local, "budget", None)
+
+
+def _too_slow(budget: _Budget | None) -> BudgetExceeded:
+    if budget is not None and budget.seconds < limits.TEMPLATE_SECONDS - 1e-6:  # the build's allowance cut it
+        return BudgetExceeded(f"模板和数据文字的计算合计超过 {limits.BUILD_TEMPLATE_SECONDS:g} 秒，"
+                              "已停止（可能是循环嵌套过多）")
+    return BudgetExceeded(f"计算超过 {limits.TEMPLATE_SECONDS:g} 秒仍未完成，已停止（可能是循环嵌套过多）")
 
 
 def _tick() -> None:
     budget = _budget()
     if budget is not None and time.monotonic() > budget.deadline:
-        raise BudgetExceeded(f"计算超过 {limits.TEMPLATE_SECONDS:g} 秒仍未完成，已停止"
-                             "（可能是循环嵌套过多）")
+        raise _too_slow(budget)
 
 
 def _too_long(length: int, what: str = "文字") -> BudgetExceeded:
@@ -132,24 +162,35 @@ def _memory_ceiling() -> Iterator[None]:
 
 
 def _on_alarm(_signum, _frame) -> None:
-    raise BudgetExceeded(f"计算超过 {limits.TEMPLATE_SECONDS:g} 秒仍未完成，已停止")
+    raise _too_slow(_budget())
 
 
 @contextlib.contextmanager
-def _alarm() -> Iterator[None]:
-    """A SIGALRM backstop for loops that never pass a checked point (main thread only)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer") \
-            or signal.getitimer(signal.ITIMER_REAL)[0] > 0 \
-            or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None):
+def _alarm(seconds: float) -> Iterator[None]:
+    """A SIGALRM backstop for loops that never pass a checked point (main thread only).
+
+    An outer timer (a batch worker's per-document limit) is kept: when it would fire
+    first it is left alone; otherwise this one runs and the outer one is re-armed with
+    what it had left, so the render still stops with its own located message.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    ours = seconds + 2
+    if outer_left and outer_left <= ours:
+        yield
+        return
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS + 2)
+    signal.setitimer(signal.ITIMER_REAL, ours)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 0.001))
 
 
 @contextlib.contextmanager
@@ -163,12 +204,18 @@ def render_budget() -> Iterator[None]:
         finally:
             budget.depth -= 1
         return
-    _local.budget = _Budget()
+    _local.budget = budget = _Budget()
+    if budget.seconds <= 0:
+        _local.budget = None
+        raise _too_slow(budget)
     try:
-        with _memory_ceiling(), _alarm():
+        with _memory_ceiling(), _alarm(budget.seconds):
             yield
     finally:
         _local.budget = None
+        left = getattr(_local, "build_left", None)
+        if left is not None:
+            _local.build_left = left - (time.monotonic() - budget.started)
 
 
 # --------------------------------------------------------------------------
