@@ -345,3 +345,65 @@ def test_a_render_inside_an_outer_timer_stops_with_its_own_message_and_keeps_the
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+_THREAD_CHILD = """
+import json, resource, sys, threading, time
+from docgen.sandbox import BoundedSandbox
+results = []
+def run(expression):
+    started = time.monotonic()
+    try:
+        BoundedSandbox().from_string(expression).render()
+        results.append([expression, "rendered", time.monotonic() - started])
+    except Exception as exc:
+        results.append([expression, type(exc).__name__ + ": " + str(exc), time.monotonic() - started])
+for expression in json.loads(sys.argv[1]):
+    worker = threading.Thread(target=run, args=(expression,))  # no address-space limit in a thread
+    worker.start()
+    worker.join(60)
+print(json.dumps({"results": results,
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+PRINTED_BOMBS = [
+    "{{ [[0] * 1000000] * 1000000 }}",
+    "{{ 'a' ~ [[0] * 1000000] * 1000000 }}",
+    "{{ ([[0] * 1000000] * 1000000)|string }}",
+    "{{ ([[0] * 1000000] * 1000000)|pprint }}",
+    "{{ ([[0] * 1000000] * 1000000)|tojson }}",
+    "{{ '%s' % ([[0] * 1000000] * 1000000,) }}",
+    "{{ '{}'.format([[0] * 1000000] * 1000000) }}",
+    "{{ ('\\t' * 1000000).expandtabs(1000) }}",
+]
+
+
+def test_containers_printed_in_a_thread_are_judged_before_printing():
+    """str() of a nested list runs in C, in any thread: refused in seconds and a few hundred MB."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _THREAD_CHILD, json.dumps(PRINTED_BOMBS)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert [r[0] for r in report["results"]] == PRINTED_BOMBS  # none still running
+    for expression, outcome, seconds in report["results"]:
+        assert outcome.startswith("BudgetExceeded") and "过长" in outcome, (expression, outcome)
+        assert seconds < 10, (expression, seconds)
+    assert report["maxrss_mb"] < 300, report["maxrss_mb"]
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("{{ [1, 2, 3] }}", "[1, 2, 3]"),
+    ("{{ 'a' ~ 1 ~ [1] }}", "a1[1]"),
+    ("{{ [1, 2]|join('、') }}", "1、2"),
+    ("{{ '%d件' % 5 }}", "5件"),
+    ("{{ '{}件'.format(5) }}", "5件"),
+    ("{{ ('a\\tb').expandtabs(4) }}", "a   b"),
+])
+def test_ordinary_values_still_print(expression, expected):
+    from docgen.sandbox import BoundedSandbox
+
+    assert BoundedSandbox(autoescape=False).from_string(expression).render() == expected

@@ -48,6 +48,7 @@ def key_of(env: Any, source: str) -> str | None:
         env.variable_end_string, env.comment_start_string, env.comment_end_string,
         env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
         env.newline_sequence, env.keep_trailing_newline, env.optimized,
+        getattr(env.finalize, "__qualname__", repr(env.finalize)),
         tuple(sorted(env.extensions)),
         tuple(sorted(getattr(env, "intercepted_binops", ()))),
         tuple(sorted(getattr(env, "intercepted_unops", ()))),

@@ -124,6 +124,66 @@ def _measure(value: Any) -> Any:
     return value
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _weight(value: Any, limit: int, memo: dict[int, int], depth: int = 0) -> int:
+    """About how many characters ``str(value)`` prints, counted only up to ``limit``.
+
+    A container shared many times (``[[0] * 1000000] * 1000000``) is weighed once and
+    counted at each place it appears — as ``str`` would print it; a cycle counts as
+    ``[...]``.  The walk stops as soon as the total passes ``limit``.
+    """
+    if isinstance(value, str | bytes):
+        return len(value)
+    if not isinstance(value, _CONTAINERS):
+        return 1
+    key = id(value)
+    known = memo.get(key)
+    if known is not None:
+        return known
+    if depth > 100:
+        return limit + 1  # printing it would only end in RecursionError
+    memo[key] = 5  # while being weighed: a reference to itself prints as [...]
+    total = 2
+    if isinstance(value, dict):
+        for k, v in value.items():
+            total += _weight(k, limit, memo, depth + 1) + _weight(v, limit, memo, depth + 1) + 4
+            if total > limit:
+                break
+    else:
+        for item in value:
+            total += _weight(item, limit, memo, depth + 1) + 2
+            if total > limit:
+                break
+    memo[key] = total
+    return total
+
+
+def _check_printable(value: Any) -> Any:
+    """Refuse a container whose text would pass ``MAX_TEMPLATE_STRING`` before it is printed.
+
+    ``str()`` of a nested list runs in C, past every checked point and in any thread
+    (where the address-space limit is not applied): the size is judged first.
+    """
+    if isinstance(value, _CONTAINERS):
+        weight = _weight(value, limits.MAX_TEMPLATE_STRING, {})
+        if weight > limits.MAX_TEMPLATE_STRING:
+            raise _too_long(weight, "内容")
+    return value
+
+
+def _checked_join(join: Callable[[Iterable[Any]], str]) -> Callable[[Iterable[Any]], str]:
+    """Jinja's ``~`` (markup_join / str_join) with each operand judged before it is printed."""
+    def checked(seq: Iterable[Any]) -> str:
+        items = list(seq)
+        for item in items:
+            _check_printable(item)
+        return _measure(join(items))
+
+    return checked
+
+
 def _vm_bytes() -> int | None:
     try:
         with open("/proc/self/statm", encoding="ascii") as handle:
@@ -295,6 +355,10 @@ def _result_length_of_call(obj: Any, args: tuple, kwargs: dict) -> None:
     elif name == "expandtabs":
         size = args[0] if args else kwargs.get("tabsize", 8)
         _check_width(size)
+        if isinstance(size, int):  # each tab becomes at most `size` spaces
+            expected = len(owner) + owner.count("\t") * max(size - 1, 0)
+            if expected > limits.MAX_TEMPLATE_STRING:
+                raise _too_long(expected)
     elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
         count = owner.count(args[0]) if args[0] else len(owner) + 1
         if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
@@ -329,6 +393,7 @@ def _check_binop(op: str, left: Any, right: Any) -> None:
                 _bits(int(abs(left))) * abs(right) > limits.MAX_INT_BITS:
             raise BudgetExceeded("乘方结果的数字位数过多，已停止")
     elif op == "%" and isinstance(left, str):
+        _check_printable(right)
         _check_percent_format(left, right)
     elif op == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple) \
             and len(left) + len(right) > limits.MAX_TEMPLATE_STRING:
@@ -367,16 +432,27 @@ def _checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
         return _measure(original["replace"](eval_ctx, s, old, new, count))
 
     do_replace.__dict__.update(original["replace"].__dict__)
-    checked = dict(original)
+    def printable(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def checked_input(*args, **kwargs):
+            for value in args:  # the filtered value (after any context Jinja passes first)
+                _check_printable(value)
+            return func(*args, **kwargs)
+
+        checked_input.__dict__.update(getattr(func, "__dict__", {}))
+        return checked_input
+
+    checked = {name: printable(name, func) for name, func in original.items()}
     checked.update({
         "center": width_filter("center", 1, "width"),
         "indent": width_filter("indent", 1, "width"),
         "format": do_format,
         "replace": do_replace,
     })
+    for name in ("center", "indent", "format", "replace"):
+        checked[name] = printable(name, checked[name])
     for name in ("join", "string", "list", "map", "select", "reject", "sum", "batch", "slice"):
         if name in original:
-            func = original[name]
+            func = checked[name]
 
             def measured(*args, __func=func, **kwargs):
                 return _measure(__func(*args, **kwargs))
@@ -393,6 +469,18 @@ def _checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
 
 class _BudgetTemplate(Template):
     """A template whose render runs under :func:`render_budget` and fails only with TemplateError."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[override]
+        """Jinja's ``from_code`` with ``~`` replaced by checked joins (see :func:`_check_printable`)."""
+        namespace: dict[str, Any] = {"environment": environment, "__file__": code.co_filename}
+        exec(code, namespace)  # noqa: S102 - Jinja's own step: the code Jinja compiled
+        for name in ("markup_join", "str_join"):
+            if name in namespace:
+                namespace[name] = _checked_join(namespace[name])
+        template = cls._from_namespace(environment, namespace, globals)
+        template._uptodate = uptodate
+        return template
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         try:
@@ -437,6 +525,7 @@ class BoundedSandbox(SandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("autoescape", True)
         kwargs.setdefault("undefined", StrictUndefined)
+        kwargs.setdefault("finalize", _check_printable)  # every {{ }} judged before it is printed
         super().__init__(*args, **kwargs)
         self.globals["range"] = _range_total
         self.globals.pop("lipsum", None)  # generates text of any size on request; no document needs it
@@ -522,6 +611,8 @@ class BoundedSandbox(SandboxedEnvironment):
 
         def checked(*args, **kwargs):
             mapping = args[0] if is_map and args and isinstance(args[0], dict) else kwargs
+            for value in (*args, *kwargs.values()):
+                _check_printable(value)
             _check_brace_format(fmt, () if is_map else args, mapping)
             return _measure(wrapper(*args, **kwargs))
 
