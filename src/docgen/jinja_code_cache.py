@@ -26,13 +26,14 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
+from docgen import user_cache
+
 MIN_CHARS = 2000  # shorter sources (the data's texts) are not kept on disk
 MAGIC = b"DGJINJA1"
 
 
 def folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "docgen" / "jinja"
+    return user_cache.folder("jinja")
 
 
 def key_of(env: Any, source: str) -> str | None:

@@ -432,7 +432,7 @@ def _checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
         return _measure(original["replace"](eval_ctx, s, old, new, count))
 
     do_replace.__dict__.update(original["replace"].__dict__)
-    def printable(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    def printable(func: Callable[..., Any]) -> Callable[..., Any]:
         def checked_input(*args, **kwargs):
             for value in args:  # the filtered value (after any context Jinja passes first)
                 _check_printable(value)
@@ -441,7 +441,7 @@ def _checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
         checked_input.__dict__.update(getattr(func, "__dict__", {}))
         return checked_input
 
-    checked = {name: printable(name, func) for name, func in original.items()}
+    checked = {name: printable(func) for name, func in original.items()}
     checked.update({
         "center": width_filter("center", 1, "width"),
         "indent": width_filter("indent", 1, "width"),
@@ -449,7 +449,7 @@ def _checked_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callab
         "replace": do_replace,
     })
     for name in ("center", "indent", "format", "replace"):
-        checked[name] = printable(name, checked[name])
+        checked[name] = printable(checked[name])
     for name in ("join", "string", "list", "map", "select", "reject", "sum", "batch", "slice"):
         if name in original:
             func = checked[name]

@@ -13,17 +13,15 @@ that cannot be read or written only means the check runs every time.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from docgen import limits
+from docgen import limits, user_cache
 
 VERSION = "1"  # raise when a check changes what it accepts
 
 
 def _folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "docgen" / "checked"
+    return user_cache.folder("checked")
 
 
 def _limits() -> str:

@@ -562,8 +562,9 @@ def _fc_list_faces() -> list[FontFace]:
 
 def cache_dir() -> Path:
     """Where converted fonts are kept: ``$XDG_CACHE_HOME/docgen/fonts``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "docgen" / "fonts"
+    from docgen import user_cache  # noqa: PLC0415
+
+    return user_cache.folder("fonts")
 
 
 def _cache_name(src: Path, index: int) -> str:
