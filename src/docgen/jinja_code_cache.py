@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 import sys
 from pathlib import Path
 from types import CodeType
@@ -76,15 +75,6 @@ def load(key: str) -> CodeType | None:
 
 
 def store(key: str, code: CodeType) -> None:
-    """Keep ``code`` under ``key`` (atomically; failures are ignored: it is only a cache)."""
-    target = folder() / f"{key}.code"
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(MAGIC + bytes.fromhex(key) + marshal.dumps(code))
-        os.replace(tmp, target)
-    except OSError:
-        pass
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    """Keep ``code`` under ``key`` (failures are ignored: it is only a cache)."""
+    with contextlib.suppress(OSError):
+        user_cache.write_atomic(folder() / f"{key}.code", MAGIC + bytes.fromhex(key) + marshal.dumps(code))

@@ -29,7 +29,6 @@ rebuilds an equal face from it without reading the font file.
 from __future__ import annotations
 
 import array
-import contextlib
 import hashlib
 import json
 import os
@@ -41,6 +40,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from docgen.user_cache import write_atomic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -100,16 +101,6 @@ def entry_path(folder: Path, key: FaceKey, suffix: str = ".rlface") -> Path:
     return Path(folder) / f"{stem}-{key.index}-{digest}{suffix}"
 
 
-def _write_entry(target: Path, data: bytes) -> None:
-    """Write *data* to *target* atomically (temporary file in the same folder, then rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
 
 
 def _sealed(magic: bytes, body: bytes) -> bytes:
@@ -147,7 +138,7 @@ def store_records(path: Path, kind: str, folder: Path, records: Any) -> bool:
         key = FaceKey.of(path, -1, reportlab="-")
         body = json.dumps({"key": asdict(key), "records": records}, ensure_ascii=False,
                           separators=(",", ":")).encode("utf-8")
-        _write_entry(entry_path(folder, key, f".{kind}"), _sealed(_RECORDS_MAGIC, body))
+        write_atomic(entry_path(folder, key, f".{kind}"), _sealed(_RECORDS_MAGIC, body))
     except (OSError, ValueError, TypeError):
         return False
     return True
@@ -483,7 +474,7 @@ def store_face(face: TTFontFace, path: Path, index: int, folder: Path) -> bool:
         data = encode_face(face, key)
         if len(face._ttf_data) != key.size:
             return False
-        _write_entry(entry_path(folder, key), data)
+        write_atomic(entry_path(folder, key), data)
     except (_Unsupported, OSError, ValueError, TypeError, KeyError):
         return False
     return True
