@@ -393,3 +393,21 @@ def test_docgen_fonts_names_the_fallback_chains_and_missing_packages(tmp_path, m
     text = fallback_report(bare_registry(tmp_path))
     assert "BabelStone Han（未安装）" in text
     assert "sudo apt-get install fonts-babelstone-han" in text
+
+
+def test_advances_come_from_the_width_table_not_stringwidth():
+    """Face.advance is the font's own width table, exactly.
+
+    reportlab's C accelerator (rl_accel, a dependency) and its Python fallback round
+    ``stringWidth`` differently (a corpus file's PDF moved by 0.001 pt), so widths
+    read through it would make the PDF depend on whether the accelerator loaded.
+    """
+    from docgen.pdf.metrics import get_fontbook
+
+    face = get_fontbook().face("仿宋_GB2312")
+    table = face.font.face.charWidths
+    for ch in "法治政府建设情况报告2022年,（）AaWw":
+        assert face.advance(ch) == table.get(ord(ch), face.font.face.defaultWidth)
+    odd = [cp for cp, w in table.items() if w != int(w)]
+    if odd:  # a width that is not a whole number survives unrounded
+        assert face.advance(chr(odd[0])) == table[odd[0]]
