@@ -93,3 +93,52 @@ def test_characters_where_the_frame_model_puts_them(built):
             for c, (_ch, x, y) in zip(chars, expected, strict=True):
                 assert c["x0"] == pytest.approx(x, abs=0.01)
                 assert c["matrix"][5] == pytest.approx(y, abs=0.01)
+
+
+def test_font_programs_are_reused_only_for_the_same_characters():
+    """The subset cache gives what makeSubset gives, and never another document's subset."""
+    from docgen.pdf import embed
+    from docgen.pdf.metrics import get_fontbook
+
+    face = get_fontbook().face("仿宋_GB2312").font.face
+    cmap = face.charToGlyph
+    first = [ord(c) for c in "法治政府建设" if ord(c) in cmap]
+    other = [ord(c) for c in "安全生产工作" if ord(c) in cmap]
+    embed._SUBSETS.clear()
+    made = embed.font_program(face, first)
+    assert embed.font_program(face, first) == made  # from the cache
+    assert embed.font_program(face, other) != made  # other characters, another program
+    assert embed.font_program(face, list(reversed(first))) != made  # CID order matters
+    embed._SUBSETS.clear()
+    assert embed.font_program(face, first) == made  # made again: the same bytes
+    import zlib
+    program = zlib.decompress(made[1])
+    assert len(program) == made[0] and program == face.makeSubset(first)
+
+
+def test_a_rebuild_with_other_characters_embeds_them(tmp_path):
+    """Two documents one after the other in a process: the second's new characters are drawn."""
+    import yaml
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "notice-示例.yaml"
+    data = yaml.safe_load(seed.read_text(encoding="utf-8"))
+    first = build(seed, out_dir=tmp_path / "a", force=True)
+    data["meta"]["title"] = data["meta"]["title"] + "鬯龘"
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for name in ("印章.png",):
+        if (seed.parent / name).exists():
+            (tmp_path / name).write_bytes((seed.parent / name).read_bytes())
+    second = build(changed, out_dir=tmp_path / "b", force=True)
+    with pdfplumber.open(second.pdf) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "鬯" in text and "龘" in text
+    assert count_notdef(second.pdf.read_bytes())[0] == 0
+    assert first.pdf.read_bytes() != second.pdf.read_bytes()
+    # the same file as a fresh process makes it, with nothing cached from the first build
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "docgen", "build", str(changed), "--out",
+                    str(tmp_path / "c"), "--force"], check=True, capture_output=True)
+    assert (tmp_path / "c" / second.pdf.name).read_bytes() == second.pdf.read_bytes()
