@@ -410,11 +410,38 @@ def make_report(out: Path) -> None:
 def save(doc, out: Path) -> None:
     """Write the template reproducibly (fixed dates, fixed zip entry times) and atomically,
     so a build running meanwhile never reads half a template."""
+    _slim(doc)
     _normalise(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(out, stable_zip(buffer.getvalue()))
+
+
+# python-docx's default document defines 101 table styles (341 of styles.xml's 378 KB) and
+# carries Word 2010's stylesWithEffects.xml (438 KB, which Word 2013 and later neither need
+# nor write): every build parsed, rewrote and re-compressed them.  Word and WPS offer their
+# built-in table styles from their own lists (latentStyles), so a template keeps only the
+# table styles docgen or its users' aliases name.
+KEPT_TABLE_STYLES = {"TableNormal", "TableGrid"}
+STYLES_WITH_EFFECTS = ("http://schemas.microsoft.com/office/2007/relationships/"
+                       "stylesWithEffects")
+
+
+def _slim(doc) -> None:
+    """Drop the unused table styles and the stylesWithEffects part (see KEPT_TABLE_STYLES)."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) != "table":
+            continue
+        sid = style.get(qn("w:styleId")) or ""
+        if sid in KEPT_TABLE_STYLES or sid.startswith("Gw") or style.get(qn("w:default")) == "1":
+            continue
+        styles.remove(style)
+    part = doc.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            part.drop_rel(rid)
 
 
 def _normalise(doc) -> None:
