@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenError, DocgenWarning, Location, RenderError
+from docgen.gc_pause import collector_paused
 
 if TYPE_CHECKING:
     from docgen.pdf.docx_reader import DocxDocument
@@ -84,6 +85,7 @@ class Typeset:
                               self.doc.source)
 
 
+@collector_paused
 def typeset(docx: Path | bytes, *, name: str = "document.docx", earlier: Typeset | None = None
             ) -> Typeset:
     """Read and lay out a .docx (a path, or bytes called ``name`` in messages).
@@ -108,6 +110,7 @@ def typeset(docx: Path | bytes, *, name: str = "document.docx", earlier: Typeset
     return Typeset(doc, layout_document(doc, fonts, cache=cache), fonts)
 
 
+@collector_paused
 def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> PdfResult:
     """Draw a laid-out document as PDF/A-2b (a pure export of its frames), in one pass:
     the file is written with its XMP metadata and output intent (no second parse/save)."""
