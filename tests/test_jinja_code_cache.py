@@ -1,7 +1,8 @@
 """Jinja's compiled template code kept on disk (docgen.jinja_code_cache).
 
 Real cold processes and real outputs: the second cold build of the seed
-compiles no template part with Jinja (it loads the stored code), and the
+compiles nothing with Jinja (it loads the stored code), an edited text is the
+only source compiled again, and the
 .docx is byte for byte the same with no entry, with the entry and with a
 damaged entry; a changed template gets an entry of its own.
 """
@@ -61,12 +62,11 @@ def test_second_cold_build_loads_the_template_code_and_output_is_identical(tmp_p
     home = _cache_home(tmp_path)
     first, docx1 = _cold_build(home, tmp_path / "a")
     entries = sorted((home / "docgen" / "jinja").glob("*.code"))
-    long_sources = [n for n in first if n >= jinja_code_cache.MIN_CHARS]
-    assert long_sources and len(entries) == len(set(long_sources))
+    long_sources = [n for n in first if n >= 2000]
+    assert long_sources and len(entries) == len(set(first))  # template parts and data texts
 
     second, docx2 = _cold_build(home, tmp_path / "b")
-    assert not [n for n in second if n >= jinja_code_cache.MIN_CHARS]  # loaded, not compiled
-    assert len(second) == len(first) - len(long_sources)  # the data's short texts: compiled
+    assert second == []  # every source loaded, nothing compiled
     assert docx2 == docx1
 
     for entry in entries:  # damaged: ignored, compiled again, same output
@@ -74,6 +74,42 @@ def test_second_cold_build_loads_the_template_code_and_output_is_identical(tmp_p
     third, docx3 = _cold_build(home, tmp_path / "c")
     assert sorted(third) == sorted(first)
     assert docx3 == docx1
+
+
+def test_an_edited_text_is_the_only_one_compiled_again(tmp_path: Path) -> None:
+    home = _cache_home(tmp_path)
+    first, _ = _cold_build(home, tmp_path / "a")
+    text = SEED.read_text(encoding="utf-8")
+    marker = next(line for line in text.splitlines() if "text:" in line and "{{ figures." in line)
+    edited = tmp_path / "data" / SEED.name
+    edited.parent.mkdir()
+    for extra in SEED.parent.iterdir():  # the seal picture and anything else beside it
+        if extra.is_file() and extra != SEED:
+            (edited.parent / extra.name).write_bytes(extra.read_bytes())
+    edited.write_text(text.replace(marker, marker.replace("{{", "另{{", 1), 1), encoding="utf-8")
+    env = dict(os.environ, XDG_CACHE_HOME=str(home),
+               PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
+    (tmp_path / "b").mkdir()
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(edited), str(tmp_path / "b")],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    again = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(again) == 1 and again[0] < 2000  # the one edited text
+
+
+def test_a_full_folder_loses_its_older_half(tmp_path: Path) -> None:
+    for i in range(10):
+        entry = tmp_path / f"{i:064x}.code"
+        entry.write_bytes(b"x")
+        os.utime(entry, ns=(i * 10**9, i * 10**9))
+    (tmp_path / "other.txt").write_text("not an entry")
+    jinja_code_cache.prune(tmp_path, keep=8)
+    left = sorted(p.name for p in tmp_path.glob("*.code"))
+    assert left == [f"{i:064x}.code" for i in range(6, 10)]  # the newest keep // 2
+    assert (tmp_path / "other.txt").exists()
+    jinja_code_cache.prune(tmp_path, keep=8)  # below the limit: nothing goes
+    assert len(list(tmp_path.glob("*.code"))) == 4
 
 
 def test_entry_depends_on_source_and_options(tmp_path: Path, monkeypatch) -> None:

@@ -411,3 +411,33 @@ def test_advances_come_from_the_width_table_not_stringwidth():
     odd = [cp for cp, w in table.items() if w != int(w)]
     if odd:  # a width that is not a whole number survives unrounded
         assert face.advance(chr(odd[0])) == table[odd[0]]
+
+
+def test_prefetched_system_font_list_is_the_same_list(monkeypatch):
+    """`docgen build` starts fc-list early; what it reads is what a late run lists."""
+    import shutil
+
+    import docgen.pdf.fonts as fonts
+
+    if not shutil.which("fc-list"):
+        pytest.skip("no fontconfig here")
+    monkeypatch.setattr(fonts, "_REGISTRY", None)
+    late = fonts._fc_list_faces()
+    fonts.prefetch_system_fonts()
+    assert fonts._fc_running is not None
+    fonts.prefetch_system_fonts()  # a second call starts nothing more
+    early = fonts._fc_list_faces()
+    assert fonts._fc_running is None  # read, and not read again
+    assert early == late and len(early) > 0
+
+
+def test_a_failed_prefetch_lists_nothing_rather_than_hang(monkeypatch, tmp_path):
+    import docgen.pdf.fonts as fonts
+
+    fake = tmp_path / "fc-list"
+    fake.write_text("#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(fonts, "_REGISTRY", None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    fonts.prefetch_system_fonts()
+    assert fonts._fc_list_faces() == []

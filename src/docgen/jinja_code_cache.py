@@ -1,4 +1,4 @@
-"""Jinja's compiled code for template parts, kept on disk between processes.
+"""Jinja's compiled code for template parts and the data's texts, kept on disk between processes.
 
 A cold ``docgen build`` compiled the template's XML with Jinja every time
 (30-40 ms for the seed's 8,000-character body, most of the Jinja work of a
@@ -7,8 +7,10 @@ environment's fixed options.  This keeps that code as ``marshal`` data in
 ``$XDG_CACHE_HOME/docgen/jinja`` — what Jinja's own ``FileSystemBytecodeCache``
 does for loader templates, which docxtpl's ``from_string`` never uses.
 
-Only long sources are kept (template parts, :data:`MIN_CHARS`): the short
-texts of the data change with every edit and would only fill the folder.
+Every source is kept, the data's short texts too: an edit changes one or two of
+them, and the others (24 in the seed, about 20 ms of compiling in a cold build)
+load from their entries.  The folder keeps at most :data:`MAX_ENTRIES` entries;
+storing into a fuller folder first deletes the older half.
 The key covers the source, Jinja's and Python's versions and every option
 that changes the generated code; an entry names its key in its header (and is
 written atomically), and anything unreadable is ignored.  A cache that cannot be read or
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import os
 import sys
 from pathlib import Path
 from types import CodeType
@@ -27,7 +30,7 @@ from typing import Any
 
 from docgen import user_cache
 
-MIN_CHARS = 2000  # shorter sources (the data's texts) are not kept on disk
+MAX_ENTRIES = 4000  # about 10 MB: a year of edits of many documents
 MAGIC = b"DGJINJA1"
 
 
@@ -77,4 +80,24 @@ def load(key: str) -> CodeType | None:
 def store(key: str, code: CodeType) -> None:
     """Keep ``code`` under ``key`` (failures are ignored: it is only a cache)."""
     with contextlib.suppress(OSError):
+        prune(folder())
         user_cache.write_atomic(folder() / f"{key}.code", MAGIC + bytes.fromhex(key) + marshal.dumps(code))
+
+
+def prune(where: Path, keep: int | None = None) -> None:
+    """At most ``keep`` (default :data:`MAX_ENTRIES`) entries: beyond, the older half goes."""
+    keep = MAX_ENTRIES if keep is None else keep
+    try:
+        entries = [e for e in os.scandir(where) if e.name.endswith(".code")]
+    except OSError:
+        return
+    if len(entries) < keep:
+        return
+    dated = []
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            dated.append((entry.stat().st_mtime_ns, entry.path))
+    dated.sort()
+    for _, path in dated[:len(dated) - keep // 2]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

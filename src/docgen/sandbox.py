@@ -545,8 +545,7 @@ class BoundedSandbox(SandboxedEnvironment):
         key = (source, self.autoescape, self.undefined)
         code = _COMPILED.get(key)
         if code is None:
-            disk = jinja_code_cache.key_of(self, source) \
-                if len(source) >= jinja_code_cache.MIN_CHARS else None
+            disk = jinja_code_cache.key_of(self, source)
             code = jinja_code_cache.load(disk) if disk else None
             if code is None:
                 code = super().compile(source)

@@ -214,6 +214,10 @@ class RichReporter:
 
 def run_single(path: Path, args: argparse.Namespace) -> int:
     """Today's behaviour for one file: errors go up to cli.py (message, exit 1)."""
+    if not args.no_pdf and args.pdf_engine == "reportlab":
+        from docgen.pdf.fonts import prefetch_system_fonts  # noqa: PLC0415
+
+        prefetch_system_fonts()  # fontconfig lists the fonts while the .docx is made
     from docgen.build import build  # noqa: PLC0415
 
     result = build(path, template=args.template, out_dir=Path(args.out), pdf=not args.no_pdf,
