@@ -150,3 +150,34 @@ def test_unreadable_cache_folder_still_registers(tmp_path: Path) -> None:
     face = TTFont("Kai", str(KAI)).face
     assert not font_cache.store_face(face, KAI, 0, blocker / "fonts")
     assert font_cache.load_face(KAI, 0, blocker / "fonts") is None
+
+
+@pytest.mark.skipif(not KAI.is_file(), reason="fonts-arphic-gkai00mp not installed")
+def test_subsets_read_only_their_glyphs_and_equal_reportlabs(tmp_path: Path) -> None:
+    """A cached face subsets from the glyphs it reads (pread), never the whole file,
+    and gives makeSubset's bytes for any characters; a file changed between two
+    subsets is an error."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from docgen.errors import RenderError
+
+    font = tmp_path / "kai.ttf"
+    shutil.copyfile(KAI, font)
+    folder = tmp_path / "entries"
+    parsed = TTFont("Kai", str(font)).face
+    assert font_cache.store_face(parsed, font, 0, folder)
+    loaded = font_cache.load_face(font, 0, folder)
+    sets = [[0x4E00], [ord(c) for c in "法治政府建设情况报告（一）2022年，。"],
+            sorted(parsed.charToGlyph)[:400], [0x41, 0x20, 0xA0, 0x10FFFF]]
+    for chars in sets:
+        assert loaded.makeSubset(chars) == parsed.makeSubset(chars)
+    data = loaded.__dict__["_ttf_data"]
+    assert isinstance(data, font_cache._FontBytes) and data._data is None  # never read whole
+    assert bytes(data) == font.read_bytes()  # and whole when asked
+
+    again = font_cache.load_face(font, 0, folder)
+    assert again.makeSubset([0x4E00]) == parsed.makeSubset([0x4E00])
+    st = font.stat()
+    os.utime(font, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))  # touched meanwhile
+    with pytest.raises(RenderError, match="被修改"):
+        again.makeSubset([0x4E8C])
