@@ -345,7 +345,7 @@ class _FontBytes:
             if isinstance(item, slice) and item.step is None:
                 start = 0 if item.start is None else item.start
                 stop = self._size if item.stop is None else item.stop
-                if 0 <= start and 0 <= stop:
+                if start >= 0 and stop >= 0:
                     return self.read(start, stop)
             elif isinstance(item, int) and 0 <= item < self._size:
                 return self.read(item, item + 1)[0]
