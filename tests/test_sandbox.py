@@ -281,7 +281,8 @@ def test_compiled_code_is_reused_and_still_budgeted() -> None:
 
 # ---------------------------------------------------------------- one allowance per build
 
-_SLOW = ("{% set s = 'a' * 1000000 %}{% for i in s %}{% for j in 'aaaaaaaaaaaaaaaaaaaa' %}"
+# 200 million loop steps: well over 0.5 s on any machine (20 million took 0.45 s on a fast one)
+_SLOW = ("{% set s = 'a' * 1000000 %}{% for i in s %}{% for j in '" + "a" * 200 + "' %}"
          "{% endfor %}{% endfor %}段。")
 
 
