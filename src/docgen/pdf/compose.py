@@ -38,8 +38,12 @@ def _latin(ch: str) -> bool:
 
 
 def apply_auto_space(atoms: list[Atom]) -> None:
-    """Add the CJK↔Latin gap (w:autoSpaceDE/DN) after atoms on such a boundary."""
-    for a, b in zip(atoms, atoms[1:], strict=False):
+    """Add the CJK↔Latin gap (w:autoSpaceDE/DN) after atoms on such a boundary.
+
+    The atom is replaced, not changed: :func:`build_atoms` shares one atom among the
+    same character's occurrences in a run.
+    """
+    for i, (a, b) in enumerate(zip(atoms, atoms[1:], strict=False)):
         x, y = a.text[-1:], b.text[:1]
         if not (x.isascii() or y.isascii()):  # neither side Latin: no gap (the common case)
             continue
@@ -47,8 +51,8 @@ def apply_auto_space(atoms: list[Atom]) -> None:
             continue
         if (_latin(y) and _ideograph(x)) or (_latin(x) and _ideograph(y)):
             seg = b.segs[0] if _latin(y) else a.segs[-1]
-            a.extra = AUTO_SPACE_EM * seg.size
-            a.width += a.extra
+            extra = AUTO_SPACE_EM * seg.size
+            atoms[i] = Atom(a.text, a.width + extra, a.segs, a.kind, a.image, extra, a.fast)
 
 
 @dataclass(slots=True)
@@ -73,6 +77,9 @@ class Atom:
     kind: str = "text"  # text, tab, break, page, image
     image: Image | None = None
     extra: float = 0.0  # trailing space (CJK/Latin auto spacing), included in width
+    # a one-character atom of its run's own face: (face, run props, size, rise), one tuple
+    # shared by the run's atoms, so a line's frame joins it by identity (_line_frames)
+    fast: tuple | None = None
 
 
 @dataclass
@@ -247,8 +254,10 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
     # (run, East Asian?) -> (face, size, rise, advance factor, spacing); a face is looked up
     # only for the script that uses it, so the document records only fonts it drew with
     run_faces: dict[tuple[int, bool], tuple[Face, float, float, float, float]] = {}
-    # (run, East Asian?) -> character -> its one-character segment, made once per paragraph
-    made_segs: dict[tuple[int, bool], dict[str, Seg]] = {}
+    # (run, East Asian?) -> character -> its one-character atom, made once per paragraph and
+    # shared by the character's occurrences (atoms are never changed, only replaced)
+    made_atoms: dict[tuple[int, bool], dict[str, Atom]] = {}
+    fast_keys: dict[tuple[int, bool], tuple] = {}
 
     def face_of(rp: RunProps, cjk: bool) -> tuple[Face, float, float, float, float]:
         got = run_faces.get((id(rp), cjk))
@@ -269,7 +278,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
         # the face of the previous single character, kept while the run and script stay
         last_rp: RunProps | None = None
         last_cjk = False
-        face = cmap = widths = made = None
+        face = cmap = widths = made = fast = None
         size = rise = k = spacing = 0.0
         append = atoms.append
         for cl in clusters(text):
@@ -281,19 +290,24 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
                     face, size, rise, k, spacing = face_of(rp, cjk)
                     cmap, widths = face.cmap(), face.widths
                     last_rp, last_cjk = rp, cjk
-                    made = made_segs.get((id(rp), cjk))
+                    group = (id(rp), cjk)
+                    made = made_atoms.get(group)
                     if made is None:
-                        made = made_segs[(id(rp), cjk)] = {}
-                seg = made.get(cl)
-                if seg is not None:  # segments are never changed: the same character shares one
-                    append(Atom(cl, seg.width, [seg]))
+                        made = made_atoms[group] = {}
+                        fast_keys[group] = (face, rp, size, rise)
+                    fast = fast_keys[group]
+                atom = made.get(cl)
+                if atom is not None:  # the same character of the same run: the same atom
+                    append(atom)
                     pos = pos + 1
                     continue
                 if cmap is None or ord(cl) in cmap:
                     w = widths.get(cl)
                     adv = (face.advance(cl) if w is None else w) * k + spacing
-                    seg = made[cl] = Seg(cl, face, rp, size, adv, rise, "", face)
-                    append(Atom(cl, adv, [seg]))
+                    seg = Seg(cl, face, rp, size, adv, rise, "", face)
+                    atom = made[cl] = Atom(cl, adv, [seg], "text", None, 0.0,
+                                           None if rp.highlight or rp.shading else fast)
+                    append(atom)
                     pos = pos + 1
                     continue
             segs = _segments(cl, rps[pos:pos + n], book, runs)
@@ -532,16 +546,26 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
     x0 = x
     for i in range(start, stop):
         a = atoms[i]
-        if fast is not None and len(a.segs) == 1 and a.kind == "text":
-            s = a.segs[0]
-            if (s.face is fast[0] and s.rp is fast[1] and s.size == fast[2] and s.rise == fast[3]
-                    and len(a.text) == 1 and not a.extra and not s.missing):
+        if fast is not None:
+            if a.fast is fast and not a.extra:  # a shared key: this run, this face, plain
+                s = a.segs[0]
                 text_parts.append(a.text)
                 cur_parts.append(s.text)
                 cur_w += s.width + gap
                 x += s.width
                 x += gap + a.extra
                 continue
+            if len(a.segs) == 1 and a.kind == "text":
+                s = a.segs[0]
+                if (s.face is fast[0] and s.rp is fast[1] and s.size == fast[2]
+                        and s.rise == fast[3] and len(a.text) == 1 and not a.extra
+                        and not s.missing):
+                    text_parts.append(a.text)
+                    cur_parts.append(s.text)
+                    cur_w += s.width + gap
+                    x += s.width
+                    x += gap + a.extra
+                    continue
         text_parts.append(" " if a.kind == "tab" else a.text)
         if a.kind == "tab":
             close()
@@ -592,7 +616,7 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                     cur["missing"] = s.missing
                     close()
                 elif single and not (rp.highlight or rp.shading):
-                    fast = (s.face, rp, s.size, s.rise)
+                    fast = a.fast if a.fast is not None else (s.face, rp, s.size, s.rise)
             x += s.width
             if not single:
                 close()

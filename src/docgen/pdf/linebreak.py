@@ -151,31 +151,53 @@ def break_lines(
     """
     lines: list[Line] = []
     n = len(atoms)
+    # the atoms' texts, widths and kinds once, as lists (the loops below are the hot path)
+    texts = [a.text for a in atoms]
+    widths = [a.width for a in atoms]
+    space = [t.isspace() and t != "\n" for t in texts]  # _is_space
+    breaks = [j for j in range(n) if is_break(j)]
+    tabs = [j for j, t in enumerate(texts) if t == "\t"] if tab_width is not None else []
+    plain = not breaks and not tabs
+    if not plain:
+        brk = [False] * n
+        for j in breaks:
+            brk[j] = True
+        tab = [False] * n
+        for j in tabs:
+            tab[j] = True
     start = 0
     while start < n or not lines:
-        avail = first_width if not lines else width
+        limit = (first_width if not lines else width) + EPSILON
         x = 0.0
         j = start
         forced = False
-        while j < n:
-            if is_break(j):
-                forced = True
-                break
-            a = atoms[j]
-            w = tab_width(j, x, not lines) if (tab_width and a.text == "\t") else a.width
-            if x + w > avail + EPSILON and not _is_space(a.text) and j > start:
-                break
-            x += w
-            j += 1
+        if plain:
+            while j < n:
+                w = widths[j]
+                if x + w > limit and j > start and not space[j]:
+                    break
+                x += w
+                j += 1
+        else:
+            while j < n:
+                if brk[j]:
+                    forced = True
+                    break
+                w = tab_width(j, x, not lines) if tab[j] else widths[j]  # type: ignore[misc]
+                if x + w > limit and j > start and not space[j]:
+                    break
+                x += w
+                j += 1
         end = j
         if not forced and start < end < n:
             # kinsoku: pull atoms down until the break is legal
             k = end
-            while k > start + 1 and _illegal(atoms, k):
+            while k > start + 1 and _illegal(texts, k):
                 k -= 1
-            if not _illegal(atoms, k):
+            if not _illegal(texts, k):
                 end = k
-        lines.append(Line(start, end, _content_width(atoms, start, end, tab_width, not lines),
+        lines.append(Line(start, end, _content_width(texts, widths, space, start, end,
+                                                     tab_width if tabs else None, not lines),
                           forced))
         start = end + 1 if forced else end
         if start >= n:
@@ -211,9 +233,9 @@ def glued(before: str, after: str, before2: str = "") -> bool:
     return before[-1] == "〕" and _starts_digit(after)   # 〔2019〕|28号
 
 
-def _illegal(atoms: Sequence[AtomLike], k: int) -> bool:
-    """Breaking before atom ``k`` would break one of the rules above."""
-    return glued(atoms[k - 1].text, atoms[k].text, atoms[k - 2].text if k >= 2 else "")
+def _illegal(texts: Sequence[str], k: int) -> bool:
+    """Breaking before atom ``k`` (of these texts) would break one of the rules above."""
+    return glued(texts[k - 1], texts[k], texts[k - 2] if k >= 2 else "")
 
 
 def short_last_line(text: str) -> bool:
@@ -221,15 +243,15 @@ def short_last_line(text: str) -> bool:
     return 0 < len(text.strip()) <= 2
 
 
-def _content_width(atoms: Sequence[AtomLike], start: int, end: int,
+def _content_width(texts: Sequence[str], widths: Sequence[float], space: Sequence[bool],
+                   start: int, end: int,
                    tab_width: Callable[[int, float, bool], float] | None, first: bool) -> float:
     x = 0.0
     last = 0.0
     for i in range(start, end):
-        a = atoms[i]
-        w = tab_width(i, x, first) if (tab_width and a.text == "\t") else a.width
+        w = tab_width(i, x, first) if (tab_width and texts[i] == "\t") else widths[i]
         x += w
-        if not _is_space(a.text):
+        if not space[i]:
             last = x
     return last
 
