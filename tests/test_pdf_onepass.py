@@ -105,15 +105,19 @@ def test_font_programs_are_reused_only_for_the_same_characters():
     first = [ord(c) for c in "法治政府建设" if ord(c) in cmap]
     other = [ord(c) for c in "安全生产工作" if ord(c) in cmap]
     embed._SUBSETS.clear()
-    made = embed.font_program(face, first)
-    assert embed.font_program(face, first) == made  # from the cache
-    assert embed.font_program(face, other) != made  # other characters, another program
-    assert embed.font_program(face, list(reversed(first))) != made  # CID order matters
+    made = embed.font_parts(face, first)
+    assert embed.font_parts(face, first) is made  # from the cache
+    assert embed.font_parts(face, other).program != made.program  # other characters
+    flipped = embed.font_parts(face, list(reversed(first)))
+    assert flipped.program != made.program and flipped.to_unicode != made.to_unicode  # CID order
     embed._SUBSETS.clear()
-    assert embed.font_program(face, first) == made  # made again: the same bytes
+    assert embed.font_parts(face, first) == made  # made again: the same bytes
     import zlib
-    program = zlib.decompress(made[1])
-    assert len(program) == made[0] and program == face.makeSubset(first)
+    program = zlib.decompress(made.program)
+    assert made.length == len(program) and program == face.makeSubset(first)
+    assert made.widths.split() == [embed._num(face.getCharWidth(cp)) for cp in first]
+    cmap = zlib.decompress(made.to_unicode).decode("ascii")
+    assert f"<0001> <{ord('法'):04X}>" in cmap
 
 
 def test_a_rebuild_with_other_characters_embeds_them(tmp_path):

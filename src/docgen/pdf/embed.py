@@ -22,37 +22,48 @@ import io
 import struct
 import zlib
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docgen.errors import RenderError
-from docgen.pdf.pdffile import FAST, pdf_name
+from docgen.pdf.pdffile import COMPRESSION, FAST, pdf_name
 
 if TYPE_CHECKING:
     from docgen.pdf.pdffile import PdfFile
 
 __all__ = ["EmbeddedFont", "embed_image"]
 
-# The last font programs made, compressed: (id of the face, its characters) -> (the face,
-# program length, Flate bytes).  Subsetting is a pure function of the two, and a document
-# rebuilt after an edit (the web preview, `docgen build` of a batch's next copy) almost
-# always draws the same characters: about 15 ms of makeSubset and zlib for the seed.
-_SUBSETS: OrderedDict[tuple[int, tuple[int, ...]], tuple[object, int, bytes]] = OrderedDict()
+# The last fonts embedded: (id of the face, its characters in CID order) -> the face and its
+# subset's parts (program length, Flate-compressed program, /W widths, compressed ToUnicode).
+# All are pure functions of the two, and a document rebuilt after an edit (the web preview,
+# `docgen build` of a batch's next copy) almost always draws the same characters: about
+# 15 ms of makeSubset and zlib for the seed, and the widths and CMap of its 820 characters.
+_SUBSETS: OrderedDict[tuple[int, tuple[int, ...]], tuple[object, FontParts]] = OrderedDict()
 SUBSETS_KEPT = 12
 
 
-def font_program(face, chars: list[int]) -> tuple[int, bytes]:
-    """(length, Flate-compressed bytes) of ``face`` subset to ``chars``, in CID order."""
+class FontParts(NamedTuple):
+    length: int  # of the font program, uncompressed (/Length1)
+    program: bytes  # Flate-compressed
+    widths: str  # the /W array's inner list, CID 1 first
+    to_unicode: bytes  # Flate-compressed ToUnicode CMap
+
+
+def font_parts(face, chars: list[int]) -> FontParts:
+    """``face`` subset to ``chars`` (CID i + 1 = chars[i]) and its width and Unicode maps."""
     key = (id(face), tuple(chars))
     hit = _SUBSETS.get(key)
     if hit is not None and hit[0] is face:
         _SUBSETS.move_to_end(key)
-        return hit[1], hit[2]
+        return hit[1]
     program = face.makeSubset(chars)
-    packed = zlib.compress(program, FAST)
-    _SUBSETS[key] = (face, len(program), packed)
+    width = face.getCharWidth
+    parts = FontParts(len(program), zlib.compress(program, FAST),
+                      " ".join([_num(width(cp)) for cp in chars]),
+                      zlib.compress(_to_unicode(chars).encode("ascii"), COMPRESSION))
+    _SUBSETS[key] = (face, parts)
     while len(_SUBSETS) > SUBSETS_KEPT:
         _SUBSETS.popitem(last=False)
-    return len(program), packed
+    return parts
 
 
 def _num(v: float) -> str:
@@ -119,10 +130,10 @@ class EmbeddedFont:
             if orig not in glyph_set:
                 glyph_set[orig] = len(glyph_set)
             gids.append(glyph_set[orig])
-        length, packed = font_program(face, chars)
+        parts = font_parts(face, chars)
         name = f"{_subset_tag(self.index)}+{(face.name + face.subfontNameX).decode('latin-1')}"
         base = pdf_name(name)
-        file_num = pdf.stream(f" /Length1 {length}", b"", compressed=packed)
+        file_num = pdf.stream(f" /Length1 {parts.length}", b"", compressed=parts.program)
         desc = pdf.add(
             f"<</Type /FontDescriptor /FontName {base} /Flags 4"
             f" /FontBBox [{' '.join(_num(v) for v in face.bbox)}]"
@@ -130,15 +141,14 @@ class EmbeddedFont:
             f" /Descent {_num(face.descent)} /CapHeight {_num(face.capHeight)}"
             f" /StemV {_num(face.stemV)} /FontFile2 {file_num} 0 R>>")
         cid_map = pdf.stream("", struct.pack(f">{len(gids)}H", *gids))
-        width = face.getCharWidth
-        widths = " ".join([_num(width(cp)) for cp in chars])
+        widths = parts.widths
         default = face.defaultWidth if face.defaultWidth is not None else 1000
         cid_font = pdf.add(
             f"<</Type /Font /Subtype /CIDFontType2 /BaseFont {base}"
             " /CIDSystemInfo <</Registry (Adobe) /Ordering (Identity) /Supplement 0>>"
             f" /FontDescriptor {desc} 0 R /DW {_num(default)} /W [1 [{widths}]]"
             f" /CIDToGIDMap {cid_map} 0 R>>")
-        to_unicode = pdf.stream("", _to_unicode(chars).encode("ascii"))
+        to_unicode = pdf.stream("", b"", compressed=parts.to_unicode)
         pdf.put(num, f"<</Type /Font /Subtype /Type0 /BaseFont {base} /Encoding /Identity-H"
                      f" /DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R>>")
 
