@@ -43,10 +43,12 @@ def apply_auto_space(atoms: list[Atom]) -> None:
     The atom is replaced, not changed: :func:`build_atoms` shares one atom among the
     same character's occurrences in a run.
     """
-    for i, (a, b) in enumerate(zip(atoms, atoms[1:], strict=False)):
-        x, y = a.text[-1:], b.text[:1]
-        if not (x.isascii() or y.isascii()):  # neither side Latin: no gap (the common case)
-            continue
+    texts = [a.text for a in atoms]
+    # neither side Latin: no gap (the common case, skipped without looking at the atoms)
+    for i in [i for i in range(len(texts) - 1)
+              if texts[i][-1:].isascii() or texts[i + 1][:1].isascii()]:
+        a, b = atoms[i], atoms[i + 1]
+        x, y = texts[i][-1:], texts[i + 1][:1]
         if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs or not x or not y:
             continue
         if (_latin(y) and _ideograph(x)) or (_latin(x) and _ideograph(y)):
