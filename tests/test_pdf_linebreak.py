@@ -167,3 +167,57 @@ def test_clusters_match_the_rules_on_every_code_point_and_mixed_text():
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert clusters(text) == _clusters_by_hand(text), text
+
+
+def _reference_break(at, first_width, width):
+    """The first-fit loop break_lines started as: one Python step per atom."""
+    from docgen.pdf.linebreak import EPSILON, glued
+
+    def space(t):
+        return t.isspace() and t != "\n"
+
+    def illegal(k):
+        return glued(at[k - 1].text, at[k].text, at[k - 2].text if k >= 2 else "")
+
+    out, n, start = [], len(at), 0
+    while start < n or not out:
+        avail = first_width if not out else width
+        x, j = 0.0, start
+        while j < n:
+            w = at[j].width
+            if x + w > avail + EPSILON and not space(at[j].text) and j > start:
+                break
+            x += w
+            j += 1
+        end = j
+        if start < end < n:
+            k = end
+            while k > start + 1 and illegal(k):
+                k -= 1
+            if not illegal(k):
+                end = k
+        x = last = 0.0
+        for i in range(start, end):
+            x += at[i].width
+            if not space(at[i].text):
+                last = x
+        out.append((start, end, last))
+        start = end
+        if start >= n:
+            break
+    return out
+
+
+def test_summed_line_breaking_equals_the_loop_it_replaced():
+    """Running sums and bisection give exactly the loop's lines and widths (floats included)."""
+    rng = random.Random(9704)
+    pieces = list("法治政府建设情况报告，。、；：“”（）《》——……") + [" ", "2022", "98.7%", "PDF/A", "\u3000"]
+    for _ in range(400):
+        at = []
+        for _ in range(rng.randint(0, 160)):
+            text = rng.choice(pieces)
+            width = rng.choice([15.75, 16.0, 8.0, 0.0, 3.3333333, rng.uniform(0, 40)])
+            at.append(A(text, width * len(text)))
+        first, other = rng.uniform(-5, 450), rng.uniform(10, 450)
+        got = [(ln.start, ln.end, ln.width) for ln in break_lines(at, first, other)]
+        assert got == _reference_break(at, first, other)

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate, islice
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -158,6 +160,10 @@ def break_lines(
     breaks = [j for j in range(n) if is_break(j)]
     tabs = [j for j, t in enumerate(texts) if t == "\t"] if tab_width is not None else []
     plain = not breaks and not tabs
+    # the common case: arithmetic over running sums (no Python step per atom); the sums
+    # are the same left-to-right additions as the loop below, so the result is identical
+    summed = plain and (not widths or min(widths) >= 0.0)
+    room = 64  # atoms summed ahead of a line's start (twice the last line's, at least 16)
     if not plain:
         brk = [False] * n
         for j in breaks:
@@ -171,7 +177,10 @@ def break_lines(
         x = 0.0
         j = start
         forced = False
-        if plain:
+        sums: list[float] | None = None
+        if summed:
+            j, sums = _fit(widths, space, start, n, limit, room)
+        elif plain:
             while j < n:
                 w = widths[j]
                 if x + w > limit and j > start and not space[j]:
@@ -196,15 +205,46 @@ def break_lines(
                 k -= 1
             if not _illegal(texts, k):
                 end = k
-        lines.append(Line(start, end, _content_width(texts, widths, space, start, end,
-                                                     tab_width if tabs else None, not lines),
-                          forced))
+        if sums is not None:
+            k = end - 1
+            while k >= start and space[k]:
+                k -= 1
+            content = sums[k - start + 1] if k >= start else 0.0
+            room = max(16, 2 * (end - start))
+        else:
+            content = _content_width(texts, widths, space, start, end,
+                                     tab_width if tabs else None, not lines)
+        lines.append(Line(start, end, content, forced))
         start = end + 1 if forced else end
         if start >= n:
             if forced:  # a break as the last atom still opens an (empty) last line
                 lines.append(Line(n, n, 0.0, True))
             break
     return lines
+
+
+def _fit(widths: list[float], space: list[bool], start: int, n: int, limit: float,
+         room: int) -> tuple[int, list[float]]:
+    """Where a first-fit line from ``start`` ends (widths all >= 0, no tab or break), and
+    ``sums[m]``, the width of its first ``m`` atoms added left to right.
+
+    The first atom always goes on the line; after it, the first atom that reaches past
+    ``limit`` and is not a space ends the line (spaces may hang past the margin).
+    """
+    stop = min(n, start + room)
+    sums = list(accumulate(widths[start:stop], initial=0.0))
+    first_over = bisect_right(sums, limit)  # the first m with sums[m] > limit
+    while first_over == len(sums) and stop < n:  # everything so far fits: sum further
+        more = min(n, stop + max(room, stop - start))
+        sums.extend(islice(accumulate(widths[stop:more], initial=sums[-1]), 1, None))
+        stop = more
+        first_over = bisect_right(sums, limit)
+    if first_over == len(sums):
+        return n, sums
+    j = max(start + first_over - 1, start + 1)
+    while j < n and space[j]:
+        j += 1
+    return j, sums
 
 
 def _ends_digit(text: str) -> bool:
