@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
 from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.grid import grid_line
-from docgen.pdf.linebreak import break_lines, clusters, is_cjk, justify_gap, trim_trailing
+from docgen.pdf.linebreak import (
+    _CJK_DOUBLED,
+    _LATIN_CLUSTERS,
+    CJK_RUNS,
+    break_lines,
+    is_cjk,
+    justify_gap,
+    trim_trailing,
+)
 from docgen.pdf.metrics import Face, FontBook
 from docgen.pdf.styles import Border, ParaProps, RunProps
 
@@ -122,6 +131,9 @@ class ComposeContext:
     grid_pitch: float | None = None  # document grid line pitch (points), None = no grid
     default_tab: float = 21.0
     fields: dict[str, str] = field(default_factory=dict)
+    # (run properties, East Asian?) -> (character -> its one-character atom, the key of the
+    # plain ones), shared by the section's paragraphs (build_atoms)
+    atoms: dict[tuple[RunProps, bool], tuple[dict[str, Atom], tuple]] = field(default_factory=dict)
 
 
 def _fmt_number(n: int, fmt: str) -> str:
@@ -256,10 +268,13 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
     # (run, East Asian?) -> (face, size, rise, advance factor, spacing); a face is looked up
     # only for the script that uses it, so the document records only fonts it drew with
     run_faces: dict[tuple[int, bool], tuple[Face, float, float, float, float]] = {}
-    # (run, East Asian?) -> character -> its one-character atom, made once per paragraph and
-    # shared by the character's occurrences (atoms are never changed, only replaced)
+    # (run, East Asian?) -> character -> its one-character atom, shared by the character's
+    # occurrences in runs of equal properties across the section (ctx.atoms; atoms are
+    # never changed, only replaced); looked up once per run and script in this paragraph
     made_atoms: dict[tuple[int, bool], dict[str, Atom]] = {}
     fast_keys: dict[tuple[int, bool], tuple] = {}
+    shared = ctx.atoms
+    ends: list[int] = []  # the end offset in the buffer of each run of text put in it
 
     def face_of(rp: RunProps, cjk: bool) -> tuple[Face, float, float, float, float]:
         got = run_faces.get((id(rp), cjk))
@@ -272,52 +287,75 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
             got = run_faces[(id(rp), cjk)] = (face, size, rise, k, rp.spacing)
         return got
 
+    def group(rp: RunProps, cjk: bool) -> tuple[dict[str, Atom], tuple]:
+        """The atoms of ``rp``'s characters in one script, and the key of its plain ones."""
+        key = (id(rp), cjk)
+        made = made_atoms.get(key)
+        if made is None:
+            face, size, rise, _, _ = face_of(rp, cjk)  # looked up (and recorded) per paragraph
+            found = shared.get((rp, cjk))
+            if found is None:
+                found = shared[(rp, cjk)] = ({}, (face, rp, size, rise))
+            made = made_atoms[key] = found[0]
+            fast_keys[key] = found[1]
+        return made, fast_keys[key]
+
+    def single(ch: str, rp: RunProps, cjk: bool, pos: int) -> Atom:
+        """A new one-character atom (the face's glyph, or a fallback font's via _segments)."""
+        face, size, rise, k, spacing = face_of(rp, cjk)
+        cmap = face.cmap()
+        if cmap is None or ord(ch) in cmap:
+            w = face.widths.get(ch)
+            adv = (face.advance(ch) if w is None else w) * k + spacing
+            seg = Seg(ch, face, rp, size, adv, rise, "", face)
+            return Atom(ch, adv, [seg], "text", None, 0.0,
+                        None if rp.highlight or rp.shading else fast_keys[(id(rp), cjk)])
+        segs = _segments(ch, rps[pos:pos + 1], book, runs)
+        return Atom(ch, segs[0].width if len(segs) == 1 else sum(s.width for s in segs), segs)
+
     def flush() -> None:
         if not buf:
             return
         text = "".join(buf)
         pos = 0
-        # the face of the previous single character, kept while the run and script stay
-        last_rp: RunProps | None = None
-        last_cjk = False
-        face = cmap = widths = made = fast = None
-        size = rise = k = spacing = 0.0
         append = atoms.append
-        for cl in clusters(text):
-            n = len(cl)
-            if n == 1:
-                rp = rps[pos]
-                cjk = is_cjk(cl)
-                if rp is not last_rp or cjk is not last_cjk:
-                    face, size, rise, k, spacing = face_of(rp, cjk)
-                    cmap, widths = face.cmap(), face.widths
-                    last_rp, last_cjk = rp, cjk
-                    group = (id(rp), cjk)
-                    made = made_atoms.get(group)
-                    if made is None:
-                        made = made_atoms[group] = {}
-                        fast_keys[group] = (face, rp, size, rise)
-                    fast = fast_keys[group]
-                atom = made.get(cl)
-                if atom is not None:  # the same character of the same run: the same atom
+        for i, piece in enumerate(CJK_RUNS.split(text)):
+            if not piece:
+                continue
+            if i % 2 and "—" not in piece and "…" not in piece:
+                # East Asian characters, a cluster each: taken run by run, not one by one
+                end = pos + len(piece)
+                while pos < end:
+                    rp = rps[pos]
+                    stop = min(end, ends[bisect_right(ends, pos)])
+                    made, _ = group(rp, True)
+                    chars = text[pos:stop]
+                    if not made.keys() >= set(chars):
+                        for j, ch in enumerate(chars):
+                            if ch not in made:
+                                made[ch] = single(ch, rp, True, pos + j)
+                    atoms.extend(map(made.__getitem__, chars))
+                    pos = stop
+                continue
+            cjk = bool(i % 2)
+            for cl in (_CJK_DOUBLED.findall(piece) if cjk else _LATIN_CLUSTERS.findall(piece)):
+                n = len(cl)
+                if n == 1:
+                    rp = rps[pos]
+                    made, _ = group(rp, cjk)
+                    atom = made.get(cl)
+                    if atom is None:
+                        atom = made[cl] = single(cl, rp, cjk, pos)
                     append(atom)
-                    pos = pos + 1
+                    pos += 1
                     continue
-                if cmap is None or ord(cl) in cmap:
-                    w = widths.get(cl)
-                    adv = (face.advance(cl) if w is None else w) * k + spacing
-                    seg = Seg(cl, face, rp, size, adv, rise, "", face)
-                    atom = made[cl] = Atom(cl, adv, [seg], "text", None, 0.0,
-                                           None if rp.highlight or rp.shading else fast)
-                    append(atom)
-                    pos = pos + 1
-                    continue
-            segs = _segments(cl, rps[pos:pos + n], book, runs)
-            atoms.append(Atom(cl, segs[0].width if len(segs) == 1 else sum(s.width for s in segs),
-                              segs))
-            pos += n
+                segs = _segments(cl, rps[pos:pos + n], book, runs)
+                append(Atom(cl, segs[0].width if len(segs) == 1 else sum(s.width for s in segs),
+                            segs))
+                pos += n
         buf.clear()
         rps.clear()
+        ends.clear()
 
     for item in para.items:
         if isinstance(item, Text):
@@ -325,12 +363,14 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
                 continue
             buf.append(item.text)
             rps.extend([item.rp] * len(item.text))
+            ends.append(len(rps))
         elif isinstance(item, Field):
             value = ctx.fields.get(item.code, "1")
             if item.code == "PAGE" and value.isdigit():
                 value = _fmt_number(int(value), item.fmt)
             buf.append(value)
             rps.extend([item.rp] * len(value))
+            ends.append(len(rps))
         else:
             flush()
             if isinstance(item, Tab):
@@ -374,7 +414,12 @@ def _line_metrics(atoms: list[Atom], start: int, end: int,
                   mark: tuple[float, float]) -> tuple[float, float]:
     asc, desc = 0.0, 0.0
     seen = None  # the last segment's (face, size, rise): the same again changes nothing
+    last_fast = None  # the previous atom's run key: the same key, the same metrics
     for a in atoms[start:end]:
+        fast = a.fast
+        if fast is not None and fast is last_fast:
+            continue
+        last_fast = fast
         if a.kind == "image" and a.image is not None:
             asc = max(asc, a.image.height)
         for s in a.segs:
