@@ -16,6 +16,8 @@ import math
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import attrgetter, itemgetter, or_
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
@@ -46,16 +48,27 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+_TEXT = attrgetter("text")
+_FIRST = itemgetter(0)
+_LAST = itemgetter(-1)
+
+
 def apply_auto_space(atoms: list[Atom]) -> None:
     """Add the CJK↔Latin gap (w:autoSpaceDE/DN) after atoms on such a boundary.
 
     The atom is replaced, not changed: :func:`build_atoms` shares one atom among the
     same character's occurrences in a run.
     """
-    texts = [a.text for a in atoms]
+    texts = list(map(_TEXT, atoms))
     # neither side Latin: no gap (the common case, skipped without looking at the atoms)
-    for i in [i for i in range(len(texts) - 1)
-              if texts[i][-1:].isascii() or texts[i + 1][:1].isascii()]:
+    if "" in texts:  # (atoms always have text; empty ones would not index)
+        pairs = [i for i in range(len(texts) - 1)
+                 if texts[i][-1:].isascii() or texts[i + 1][:1].isascii()]
+    else:
+        lasts = map(str.isascii, map(_LAST, texts))
+        firsts = map(str.isascii, map(_FIRST, islice(texts, 1, None)))
+        pairs = list(compress(range(len(texts) - 1), map(or_, lasts, firsts)))
+    for i in pairs:
         a, b = atoms[i], atoms[i + 1]
         x, y = texts[i][-1:], texts[i + 1][:1]
         if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs or not x or not y:

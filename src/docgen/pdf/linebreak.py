@@ -30,8 +30,9 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from itertools import accumulate, islice
 from dataclasses import dataclass
+from itertools import accumulate, islice
+from operator import attrgetter
 from typing import Protocol
 
 # Characters that must not begin a line (closing punctuation, small kana, …).
@@ -135,6 +136,10 @@ def _is_space(text: str) -> bool:
     return text.isspace() and text not in ("\n",)
 
 
+_TEXT = attrgetter("text")
+_WIDTH = attrgetter("width")
+
+
 def break_lines(
     atoms: Sequence[AtomLike],
     first_width: float,
@@ -154,9 +159,11 @@ def break_lines(
     lines: list[Line] = []
     n = len(atoms)
     # the atoms' texts, widths and kinds once, as lists (the loops below are the hot path)
-    texts = [a.text for a in atoms]
-    widths = [a.width for a in atoms]
-    space = [t.isspace() and t != "\n" for t in texts]  # _is_space
+    texts = list(map(_TEXT, atoms))
+    widths = list(map(_WIDTH, atoms))
+    space = list(map(str.isspace, texts))  # _is_space: a newline is not a space
+    if "\n" in texts:
+        space = [sp and t != "\n" for sp, t in zip(space, texts, strict=True)]
     breaks = [j for j in range(n) if is_break(j)]
     tabs = [j for j, t in enumerate(texts) if t == "\t"] if tab_width is not None else []
     plain = not breaks and not tabs
