@@ -101,3 +101,30 @@ def test_no_pdf_read_back_under_src() -> None:
     """Page planning reads the frames: nothing under src/ parses a PDF with pdfplumber."""
     offenders = [p for p in (ROOT / "src").rglob("*.py") if "pdfplumber" in p.read_text("utf-8")]
     assert offenders == []
+
+
+def test_footers_are_composed_once_per_page_number(notice, monkeypatch) -> None:
+    """A second layout of the same document composes no footer again, and draws the same."""
+    import docgen.pdf.layout as layout_module
+
+    docx = Path(notice[0].docx)
+    first = typeset(docx)
+    calls = []
+    real = layout_module.compose_paragraph
+
+    def counting(para, *args, **kwargs):
+        calls.append(para)
+        return real(para, *args, **kwargs)
+
+    monkeypatch.setattr(layout_module, "compose_paragraph", counting)
+    second = typeset(docx)
+    from docgen.pdf.docx_reader import Image
+
+    # body, footers and cells came from the composed paragraphs; only a paragraph with a
+    # picture (the seal's) is composed again (pictures are not kept)
+    assert calls and all(any(isinstance(it, Image) for it in p.items) for p in calls)
+    assert [[(type(f), f.__dict__) for f in p.frames] for p in second.pages] == \
+        [[(type(f), f.__dict__) for f in p.frames] for p in first.pages]
+    footer_numbers = [f.text for p in second.pages for f in p.frames
+                      if isinstance(f, TextFrame) and f.para == 0 and any(c.isdigit() for c in f.text)]
+    assert len(set(footer_numbers)) == len(second.pages) > 1  # each page its own number

@@ -93,30 +93,29 @@ class EmbeddedFont:
         self.face = face
         self.resource = resource  # the name in the page resources, e.g. "/F1"
         self.index = index  # the n-th font of the document (its subset tag)
-        self.codes: dict[str, str] = {}  # character -> its CID as 4 hex digits
+        self.codes: dict[int, str] = {}  # code point -> its CID as 4 hex digits (str.translate)
         self.chars: list[int] = []  # code point of CID i + 1
         self._glyphs = face.charToGlyph
 
     def encode(self, text: str) -> str:
         """``text`` as the hex digits of its CIDs (new characters get the next CIDs)."""
-        codes = self.codes
-        try:
-            return "".join([codes[ch] for ch in text])
-        except KeyError:
-            for ch in text:
-                if ch not in codes:
-                    self._assign(ch)
-            return "".join([codes[ch] for ch in text])
+        out = text.translate(self.codes)
+        if len(out) == 4 * len(text):  # every character mapped (one left alone stays 1 long)
+            return out
+        for ch in text:
+            if ord(ch) not in self.codes:
+                self._assign(ch)
+        return text.translate(self.codes)
 
     def _assign(self, ch: str) -> None:
         cp = ord(ch)
         if cp == 0xA0:  # no-break space: the space glyph (as reportlab draws it)
-            self.codes[ch] = self.encode(" ")
+            self.codes[cp] = self.encode(" ")
         elif cp not in self._glyphs:  # layout never lets this happen (compose._cover)
-            self.codes[ch] = "0000"
+            self.codes[cp] = "0000"
         else:
             self.chars.append(cp)
-            self.codes[ch] = f"{len(self.chars):04X}"
+            self.codes[cp] = f"{len(self.chars):04X}"
 
     def write(self, pdf: PdfFile, num: int) -> None:
         """The Type0 font as object ``num`` (its descendant, descriptor, program, maps too)."""

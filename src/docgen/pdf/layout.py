@@ -61,7 +61,9 @@ def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | 
         if isinstance(it, Image):
             return None
         items.append((type(it), *it.__dict__.values()))
-    return (para.props, tuple(items), width, ctx.grid_pitch, ctx.default_tab)
+    # a header's or footer's fields (PAGE …) are resolved from ctx.fields
+    return (para.props, tuple(items), width, ctx.grid_pitch, ctx.default_tab,
+            tuple(ctx.fields.items()))
 
 
 # Body paragraphs composed in this process, by content (see _compose_key), per font book:
@@ -110,6 +112,16 @@ def _compose_recorded(para: Paragraph, index: int, width: float, ctx: ComposeCon
         del store[next(iter(store))]
     store[key] = (box, tuple(dict.fromkeys(names)))
     return box
+
+
+def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeContext) -> ParaBox:
+    """A header's, footer's or table cell's paragraph, through the process-wide cache
+    (a page's footer is composed once per page number, not once per build)."""
+    key = _compose_key(para, width, ctx)
+    box = _shared_get(ctx.book, key) if key is not None else None
+    if box is not None:
+        return replace(box, para=para, index=index)
+    return _compose_recorded(para, index, width, ctx, ctx.book, key)
 
 
 # ---------------------------------------------------------------- tables
@@ -176,7 +188,7 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
     for b in blocks:
         if isinstance(b, Paragraph):
             counter[0] += 1
-            box = compose_paragraph(b, counter[0], width, ctx)
+            box = _compose_shared(b, counter[0], width, ctx)
             para, role = (counter[0] if main else 0), role_of(b.props)
             y += box.before
             top = y
