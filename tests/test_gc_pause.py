@@ -90,3 +90,28 @@ def test_the_engine_lays_out_with_the_collector_paused(monkeypatch, tmp_path):
     laid = typeset(docx)
     assert during == [False] and gc.isenabled()
     assert export_pdf(laid).data.startswith(b"%PDF") and gc.isenabled()
+
+
+def test_build_pauses_after_the_template_is_rendered_never_during(monkeypatch, tmp_path):
+    """Jinja (the data's texts, the template) runs with the collector on; planning and PDF off."""
+    import sys
+
+    from docgen.build import build
+
+    module = sys.modules["docgen.build"]
+    seen = {}
+    real_render, real_finish = module.render, module.finish
+
+    def render(*args, **kwargs):
+        seen["render"] = gc.isenabled()
+        return real_render(*args, **kwargs)
+
+    def finish(*args, **kwargs):
+        seen["finish"] = gc.isenabled()
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(module, "render", render)
+    monkeypatch.setattr(module, "finish", finish)
+    result = build(ROOT / "data" / "notice-示例.yaml", out_dir=tmp_path)
+    assert seen == {"render": True, "finish": False}
+    assert result.pdf.read_bytes().startswith(b"%PDF") and gc.isenabled()

@@ -168,36 +168,41 @@ def build(data_path: str | Path, *, template: str | Path | None = None,
     warnings.extend(missing_role_warnings(document, template_path))  # a seal and no 署名 block …
     docx_bytes = render(document, template_path)
     docx_target = output_path(out_dir, document.meta.title, ".docx")
-    # seal, table grids, the 署名 page and the 版记 page, planned on docgen's layout;
-    # finished.typeset is the layout of the final .docx, drawn below
-    finished = finish(docx_bytes, document, name=docx_target.name)
-    warnings.extend(finished.warnings)
-    from docgen.elements import kinsoku  # noqa: PLC0415
+    from docgen.gc_pause import paused  # noqa: PLC0415
 
-    # Word's own 禁则 switch (what it can express), then same data and template, same bytes
-    docx_bytes = stable_zip(kinsoku.apply(finished.docx))
-    from docgen.misprints import scan_docx  # noqa: PLC0415
+    # From here on only docgen's own code runs (no Jinja): one collector pause over
+    # page planning, the final .docx and the PDF (see docgen.gc_pause)
+    with paused():
+        # seal, table grids, the 署名 page and the 版记 page, planned on docgen's layout;
+        # finished.typeset is the layout of the final .docx, drawn below
+        finished = finish(docx_bytes, document, name=docx_target.name)
+        warnings.extend(finished.warnings)
+        from docgen.elements import kinsoku  # noqa: PLC0415
 
-    scan_docx(docx_bytes, str(data_path))  # no {{ or {% reaches the output
+        # Word's own 禁则 switch (what it can express), then same data and template, same bytes
+        docx_bytes = stable_zip(kinsoku.apply(finished.docx))
+        from docgen.misprints import scan_docx  # noqa: PLC0415
 
-    outputs: dict[Path, bytes] = {docx_target: docx_bytes}
-    pdf_target: Path | None = None
-    pages: int | None = None
-    if pdf:
-        from docgen.pdf import docx_to_pdf, export_pdf  # noqa: PLC0415
+        scan_docx(docx_bytes, str(data_path))  # no {{ or {% reaches the output
 
-        pdf_target = output_path(out_dir, document.meta.title, ".pdf")
-        if pdf_engine == "reportlab":  # the frames the page planning laid out, drawn
-            result = export_pdf(finished.typeset, metadata=archive_metadata(document))
-        else:
-            with tempfile.TemporaryDirectory(prefix="docgen-") as tmp:
-                staged = Path(tmp) / docx_target.name
-                staged.write_bytes(docx_bytes)
-                result = docx_to_pdf(staged, metadata=archive_metadata(document),
-                                     engine=pdf_engine)
-        outputs[pdf_target] = result.data
-        warnings.extend(result.warnings)
-        pages = result.pages
+        outputs: dict[Path, bytes] = {docx_target: docx_bytes}
+        pdf_target: Path | None = None
+        pages: int | None = None
+        if pdf:
+            from docgen.pdf import docx_to_pdf, export_pdf  # noqa: PLC0415
+
+            pdf_target = output_path(out_dir, document.meta.title, ".pdf")
+            if pdf_engine == "reportlab":  # the frames the page planning laid out, drawn
+                result = export_pdf(finished.typeset, metadata=archive_metadata(document))
+            else:
+                with tempfile.TemporaryDirectory(prefix="docgen-") as tmp:
+                    staged = Path(tmp) / docx_target.name
+                    staged.write_bytes(docx_bytes)
+                    result = docx_to_pdf(staged, metadata=archive_metadata(document),
+                                         engine=pdf_engine)
+            outputs[pdf_target] = result.data
+            warnings.extend(result.warnings)
+            pages = result.pages
     if strict and warnings:
         first = warnings[0]
         raise DocgenError(f"{first.message}（--strict：警告视为错误）", location=first.location,

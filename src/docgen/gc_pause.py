@@ -7,9 +7,10 @@ that walks them again: measured on 2 cores, a cold `docgen build` of the
 500-page synthetic document spent about 0.6 of 2.4 s in the collector, the seed
 about 50 ms of 0.45 s; peak memory grew by 4 MB (161 -> 165 MB) with it paused.
 
-Only docgen's engine code runs paused (reading a .docx, layout, drawing), never the
-data's Jinja texts or a template, so a hostile input cannot pile up cyclic garbage
-while the collector is off.  The pause nests and is shared by threads (`docgen
+Only docgen's own code runs paused — the PDF engine (reading a .docx, layout, drawing)
+and, in ``build``, page planning and the final .docx after the template was rendered —
+never the data's Jinja texts or a template, so a hostile input cannot pile up cyclic
+garbage while the collector is off.  The pause nests and is shared by threads (`docgen
 serve` lays out several previews at once): the collector is enabled again when the
 last engine call returns, and only if it was enabled before the first.
 """

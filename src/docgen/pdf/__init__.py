@@ -132,6 +132,7 @@ def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> P
     return PdfResult(data, laid_out.warnings, len(laid_out.pages))
 
 
+@collector_paused  # one pause over reading, layout and drawing (not one each)
 def docx_to_pdf(docx: Path, *, metadata=None, engine: str = "reportlab",
                 validate: bool = False) -> PdfResult:
     """Lay ``docx`` out as a PDF/A-2b document (``metadata``: an ArchiveMetadata).

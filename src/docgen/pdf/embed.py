@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 
 __all__ = ["EmbeddedFont", "embed_image"]
 
-# The last fonts embedded: (id of the face, its characters in CID order) -> the face and its
+# The last fonts embedded (SUBSETS_KEPT): (id of the face, its characters in CID order) -> the face and its
 # subset's parts (program length, Flate-compressed program, /W widths, compressed ToUnicode).
 # All are pure functions of the two, and a document rebuilt after an edit (the web preview,
 # `docgen build` of a batch's next copy) almost always draws the same characters: about
 # 15 ms of makeSubset and zlib for the seed, and the widths and CMap of its 820 characters.
 _SUBSETS: OrderedDict[tuple[int, tuple[int, ...]], tuple[object, FontParts]] = OrderedDict()
-SUBSETS_KEPT = 12
+SUBSETS_KEPT = 32  # a batch or web worker alternates several documents; ~6 MB at most
 
 
 class FontParts(NamedTuple):
