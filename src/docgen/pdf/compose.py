@@ -583,7 +583,6 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                  tab_stop, is_first: bool) -> tuple[list[Frame], str, float]:
     frames: list[Frame] = []
     backs: list[Frame] = []  # highlights and shading, drawn under the text
-    text_parts: list[str] = []
     stop = trim_trailing(atoms, start, end)
     cur: dict | None = None  # an open run of single-character atoms (its text and width below)
     cur_parts: list[str] = []
@@ -604,29 +603,27 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             cur = fast = None
 
     x0 = x
+    after_plain = gap + 0.0  # what follows a plain atom (its extra is 0.0)
     for i in range(start, stop):
         a = atoms[i]
         if fast is not None:
             if a.fast is fast and not a.extra:  # a shared key: this run, this face, plain
-                s = a.segs[0]
-                text_parts.append(a.text)
-                cur_parts.append(s.text)
-                cur_w += s.width + gap
-                x += s.width
-                x += gap + a.extra
+                w = a.width  # its one segment's width and text are the atom's
+                cur_parts.append(a.text)
+                cur_w += w + gap
+                x += w
+                x += after_plain
                 continue
             if len(a.segs) == 1 and a.kind == "text":
                 s = a.segs[0]
                 if (s.face is fast[0] and s.rp is fast[1] and s.size == fast[2]
                         and s.rise == fast[3] and len(a.text) == 1 and not a.extra
                         and not s.missing):
-                    text_parts.append(a.text)
                     cur_parts.append(s.text)
                     cur_w += s.width + gap
                     x += s.width
                     x += gap + a.extra
                     continue
-        text_parts.append(" " if a.kind == "tab" else a.text)
         if a.kind == "tab":
             close()
             advance, leader = tab_stop(i, x - x0, is_first)
@@ -685,7 +682,10 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             close()
     close()
     x_end = x - gap if stop > start else x
-    return backs + frames, "".join(text_parts), x_end
+    text = "".join(map(_TEXT, atoms[start:stop]))  # the line's text, a tab as a space
+    if "\t" in text:
+        text = "".join([" " if a.kind == "tab" else a.text for a in atoms[start:stop]])
+    return backs + frames, text, x_end
 
 
 def underline_rules(frame: TextFrame) -> list[RuleFrame]:
