@@ -115,3 +115,27 @@ def test_build_pauses_after_the_template_is_rendered_never_during(monkeypatch, t
     result = build(ROOT / "data" / "notice-示例.yaml", out_dir=tmp_path)
     assert seen == {"render": True, "finish": False}
     assert result.pdf.read_bytes().startswith(b"%PDF") and gc.isenabled()
+
+
+def test_a_render_in_another_thread_runs_with_the_collector_on():
+    """docgen serve: one thread lays out (paused) while another renders data text."""
+    from docgen.sandbox import BoundedSandbox
+
+    env = BoundedSandbox()
+    env.globals["collector"] = lambda: "on" if gc.isenabled() else "off"
+    started, release = threading.Event(), threading.Event()
+
+    def layout() -> None:
+        with paused():
+            started.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=layout)
+    thread.start()
+    started.wait(10)
+    assert not gc.isenabled()  # the other thread's pause
+    assert env.from_string("{{ collector() }}").render() == "on"
+    assert not gc.isenabled()  # paused again after the render
+    release.set()
+    thread.join(10)
+    assert gc.isenabled()

@@ -11,8 +11,10 @@ Only docgen's own code runs paused — the PDF engine (reading a .docx, layout, 
 and, in ``build``, page planning and the final .docx after the template was rendered —
 never the data's Jinja texts or a template, so a hostile input cannot pile up cyclic
 garbage while the collector is off.  The pause nests and is shared by threads (`docgen
-serve` lays out several previews at once): the collector is enabled again when the
-last engine call returns, and only if it was enabled before the first.
+serve` builds in worker threads); a Jinja render in any thread (:func:`collecting`,
+entered by the sandbox) turns the collector back on for its duration, whatever
+another thread's pause.  When the last pause ends, the collector is as it was before
+the first (a caller's own ``gc.disable()`` is left alone).
 """
 
 from __future__ import annotations
@@ -24,32 +26,56 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-__all__ = ["collector_paused", "paused"]
+__all__ = ["collecting", "collector_paused", "paused"]
 
 _lock = threading.Lock()
-_depth = 0
-_resume = False  # enable the collector again when the outermost pause ends
+_depth = 0  # engine pauses in progress, all threads
+_renders = 0  # Jinja renders in progress, all threads: the collector runs during them
+_restore = False  # the collector's state before the first pause
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _set(enabled: bool) -> None:
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
 @contextmanager
 def paused() -> Iterator[None]:
     """The collector off for the duration (nested and threaded pauses share one)."""
-    global _depth, _resume
+    global _depth, _restore
     with _lock:
         if _depth == 0:
-            _resume = gc.isenabled()
-            gc.disable()
+            _restore = gc.isenabled()
         _depth += 1
+        _set(_restore and _renders > 0)
     try:
         yield
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _resume:
-                gc.enable()
+            _set(_restore if _depth == 0 else _restore and _renders > 0)
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """A Jinja render: the collector on while it runs, even inside another thread's pause."""
+    global _renders
+    with _lock:
+        _renders += 1
+        if _depth > 0 and _restore:
+            gc.enable()
+    try:
+        yield
+    finally:
+        with _lock:
+            _renders -= 1
+            if _depth > 0 and _renders == 0:
+                gc.disable()
 
 
 def collector_paused(func: Callable[P, R]) -> Callable[P, R]:

@@ -44,7 +44,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from docgen import jinja_code_cache, limits
+from docgen import gc_pause, jinja_code_cache, limits
 
 __all__ = ["BoundedSandbox", "BudgetExceeded", "ExpressionError"]
 
@@ -269,7 +269,7 @@ def render_budget() -> Iterator[None]:
         _local.budget = None
         raise _too_slow(budget)
     try:
-        with _memory_ceiling(), _alarm(budget.seconds):
+        with _memory_ceiling(), _alarm(budget.seconds), gc_pause.collecting():
             yield
     finally:
         _local.budget = None
