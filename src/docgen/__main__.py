@@ -1,7 +1,5 @@
 """``python -m docgen`` = the ``docgen`` command."""
 
-import sys
+from docgen.cli import entry
 
-from docgen.cli import main
-
-sys.exit(main())
+entry()

@@ -196,5 +196,30 @@ def main(argv: list[str] | None = None) -> int:
         return 3
 
 
+# One-shot commands whose process ends without Python's interpreter teardown (see entry).
+QUICK_EXIT = frozenset(COMMANDS) - {"serve"}
+
+
+def entry() -> None:
+    """The ``docgen`` command (console script and ``python -m docgen``).
+
+    After a one-shot command everything is written and closed (outputs are committed
+    with fsync, caches written atomically, worker pools shut down), so the process
+    flushes its output and leaves with ``os._exit``: tearing the interpreter down —
+    freeing every module, font table and cached layout — took 50-60 ms of a cold
+    ``docgen build`` of 0.35 s (measured on 2 cores).  ``serve`` exits normally.
+    """
+    argv = sys.argv[1:]
+    code = main(argv)
+    if _selected(argv) in QUICK_EXIT and not os.environ.get("DOCGEN_DEBUG"):
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (BrokenPipeError, OSError):
+            pass  # the reader went away: nothing more to tell it
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
