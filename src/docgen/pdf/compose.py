@@ -16,8 +16,7 @@ import math
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import compress, islice
-from operator import attrgetter, itemgetter, or_
+from operator import attrgetter
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
@@ -49,28 +48,28 @@ def _latin(ch: str) -> bool:
 
 
 _TEXT = attrgetter("text")
-_FIRST = itemgetter(0)
-_LAST = itemgetter(-1)
 
 
-def apply_auto_space(atoms: list[Atom]) -> None:
+def apply_auto_space(atoms: list[Atom], edges: list[int] | None = None) -> None:
     """Add the CJK↔Latin gap (w:autoSpaceDE/DN) after atoms on such a boundary.
 
-    The atom is replaced, not changed: :func:`build_atoms` shares one atom among the
-    same character's occurrences in a run.
+    ``edges``: the atom indices where a run of text that is not East Asian starts or
+    ends (:func:`build_atoms` records them) — an ideograph meets a Latin letter or
+    digit only there; without them every pair of atoms is looked at.  The atom is
+    replaced, not changed: :func:`build_atoms` shares one atom among the same
+    character's occurrences in a run.
     """
-    texts = list(map(_TEXT, atoms))
-    # neither side Latin: no gap (the common case, skipped without looking at the atoms)
-    if "" in texts:  # (atoms always have text; empty ones would not index)
-        pairs = [i for i in range(len(texts) - 1)
-                 if texts[i][-1:].isascii() or texts[i + 1][:1].isascii()]
+    n = len(atoms)
+    if edges is not None:
+        pairs = sorted({k - 1 for k in edges if 0 < k < n})
     else:
-        lasts = map(str.isascii, map(_LAST, texts))
-        firsts = map(str.isascii, map(_FIRST, islice(texts, 1, None)))
-        pairs = list(compress(range(len(texts) - 1), map(or_, lasts, firsts)))
+        pairs = [i for i in range(n - 1)
+                 if atoms[i].text[-1:].isascii() or atoms[i + 1].text[:1].isascii()]
     for i in pairs:
         a, b = atoms[i], atoms[i + 1]
-        x, y = texts[i][-1:], texts[i + 1][:1]
+        x, y = a.text[-1:], b.text[:1]
+        if not (x.isascii() or y.isascii()):
+            continue
         if a.kind != "text" or b.kind != "text" or not a.segs or not b.segs or not x or not y:
             continue
         if (_latin(y) and _ideograph(x)) or (_latin(x) and _ideograph(y)):
@@ -265,7 +264,8 @@ def _segments(text: str, rps: list[RunProps], book: FontBook,
     return segs
 
 
-def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[Image]]:
+def build_atoms(para: Paragraph, ctx: ComposeContext,
+                edges: list[int] | None = None) -> tuple[list[Atom], list[Image]]:
     """The paragraph's atoms (see :mod:`linebreak`) and its anchored images.
 
     Most atoms are one character its run's own font has: those take a fast path
@@ -351,6 +351,8 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
                     pos = stop
                 continue
             cjk = bool(i % 2)
+            if not cjk and edges is not None:
+                edges.append(len(atoms))  # where text that is not East Asian starts …
             for cl in (_CJK_DOUBLED.findall(piece) if cjk else _LATIN_CLUSTERS.findall(piece)):
                 n = len(cl)
                 if n == 1:
@@ -362,10 +364,23 @@ def build_atoms(para: Paragraph, ctx: ComposeContext) -> tuple[list[Atom], list[
                     append(atom)
                     pos += 1
                     continue
+                rp = rps[pos]
+                if ends[bisect_right(ends, pos)] >= pos + n:  # the cluster lies in one run
+                    made, _ = group(rp, cjk)
+                    atom = made.get(cl)
+                    if atom is None:
+                        segs = _segments(cl, rps[pos:pos + n], book, runs)
+                        atom = made[cl] = Atom(cl, segs[0].width if len(segs) == 1
+                                               else sum(s.width for s in segs), segs)
+                    append(atom)
+                    pos += n
+                    continue
                 segs = _segments(cl, rps[pos:pos + n], book, runs)
                 append(Atom(cl, segs[0].width if len(segs) == 1 else sum(s.width for s in segs),
                             segs))
                 pos += n
+            if not cjk and edges is not None:
+                edges.append(len(atoms))  # … and ends
         buf.clear()
         rps.clear()
         ends.clear()
@@ -477,9 +492,10 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     """Break ``para`` into lines for a column ``width`` points wide."""
     props = para.props
     left, right, first = _indents(props)
-    atoms, anchors = build_atoms(para, ctx)
+    edges: list[int] = []
+    atoms, anchors = build_atoms(para, ctx, edges)
     if props.auto_space:
-        apply_auto_space(atoms)
+        apply_auto_space(atoms, edges)
     first_w = width - left - right - first
     other_w = width - left - right
 
