@@ -48,6 +48,7 @@ def _latin(ch: str) -> bool:
 
 
 _TEXT = attrgetter("text")
+_KIND = attrgetter("kind")
 
 
 def apply_auto_space(atoms: list[Atom], edges: list[int] | None = None) -> None:
@@ -517,9 +518,10 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     def tab_width(i: int, x: float, is_first: bool) -> float:
         return tab_stop(i, x, is_first)[0]
 
-    breaks = frozenset(i for i, a in enumerate(atoms) if a.kind == "break" or a.kind == "page")
-    lines = break_lines(atoms, first_w, other_w, is_break=breaks.__contains__,
-                        tab_width=tab_width)
+    kinds = list(map(_KIND, atoms))
+    breaks = ([i for i, kind in enumerate(kinds) if kind == "break" or kind == "page"]
+              if "break" in kinds or "page" in kinds else [])
+    lines = break_lines(atoms, first_w, other_w, breaks=breaks, tab_width=tab_width)
     mark_face = ctx.book.face(props.mark.font_east_asia, props.mark.bold)
     mark = ((mark_face.line_ascent or mark_face.ascent) * props.mark.size / 1000,
             (mark_face.line_descent or mark_face.descent) * props.mark.size / 1000)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, islice
 from operator import attrgetter
@@ -145,8 +145,9 @@ def break_lines(
     first_width: float,
     width: float,
     *,
-    is_break: Callable[[int], bool] = lambda i: False,
+    is_break: Callable[[int], bool] | None = None,
     tab_width: Callable[[int, float, bool], float] | None = None,
+    breaks: Collection[int] | None = None,
 ) -> list[Line]:
     """Greedy first-fit line breaking with kinsoku repaired by pulling down.
 
@@ -154,7 +155,8 @@ def break_lines(
     indent), ``width`` on the others.  ``is_break(i)`` marks atom ``i`` as a
     forced line break (it ends its line and takes no room).  ``tab_width(i,
     x, first)`` gives the advance of a tab atom starting at ``x`` on the first
-    line (``first``) or a later one.
+    line (``first``) or a later one.  ``breaks``: the forced breaks' indices, instead
+    of asking ``is_break`` about every atom.
     """
     lines: list[Line] = []
     n = len(atoms)
@@ -164,8 +166,12 @@ def break_lines(
     space = list(map(str.isspace, texts))  # _is_space: a newline is not a space
     if "\n" in texts:
         space = [sp and t != "\n" for sp, t in zip(space, texts, strict=True)]
-    breaks = [j for j in range(n) if is_break(j)]
-    tabs = [j for j, t in enumerate(texts) if t == "\t"] if tab_width is not None else []
+    if breaks is not None:
+        breaks = sorted(j for j in breaks if 0 <= j < n)
+    else:
+        breaks = [j for j in range(n) if is_break(j)] if is_break is not None else []
+    tabs = ([j for j, t in enumerate(texts) if t == "\t"]
+            if tab_width is not None and "\t" in texts else [])
     plain = not breaks and not tabs
     # the common case: arithmetic over running sums (no Python step per atom); the sums
     # are the same left-to-right additions as the loop below, so the result is identical
