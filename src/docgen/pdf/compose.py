@@ -23,12 +23,11 @@ from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
 from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.grid import grid_line
 from docgen.pdf.linebreak import (
-    _CJK_DOUBLED,
-    _LATIN_CLUSTERS,
-    CJK_RUNS,
     break_lines,
     is_cjk,
     justify_gap,
+    run_clusters,
+    runs_of,
     trim_trailing,
 )
 from docgen.pdf.metrics import Face, FontBook
@@ -265,6 +264,11 @@ def _segments(text: str, rps: list[RunProps], book: FontBook,
     return segs
 
 
+def _atom_of(cluster: str, segs: list[Seg]) -> Atom:
+    """The atom of a cluster drawn in these segments (several faces, or a fallback's)."""
+    return Atom(cluster, segs[0].width if len(segs) == 1 else sum(s.width for s in segs), segs)
+
+
 def build_atoms(para: Paragraph, ctx: ComposeContext,
                 edges: list[int] | None = None) -> tuple[list[Atom], list[Image]]:
     """The paragraph's atoms (see :mod:`linebreak`) and its anchored images.
@@ -285,8 +289,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
     # (run, East Asian?) -> character -> its one-character atom, shared by the character's
     # occurrences in runs of equal properties across the section (ctx.atoms; atoms are
     # never changed, only replaced); looked up once per run and script in this paragraph
-    made_atoms: dict[tuple[int, bool], dict[str, Atom]] = {}
-    fast_keys: dict[tuple[int, bool], tuple] = {}
+    made_atoms: dict[tuple[int, bool], tuple[dict[str, Atom], tuple]] = {}
     shared = ctx.atoms
     ends: list[int] = []  # the end offset in the buffer of each run of text put in it
 
@@ -303,18 +306,16 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
 
     def group(rp: RunProps, cjk: bool) -> tuple[dict[str, Atom], tuple]:
         """The atoms of ``rp``'s characters in one script, and the key of its plain ones."""
-        key = (id(rp), cjk)
-        made = made_atoms.get(key)
-        if made is None:
+        found = made_atoms.get((id(rp), cjk))
+        if found is None:
             face, size, rise, _, _ = face_of(rp, cjk)  # looked up (and recorded) per paragraph
             found = shared.get((rp, cjk))
             if found is None:
                 found = shared[(rp, cjk)] = ({}, (face, rp, size, rise))
-            made = made_atoms[key] = found[0]
-            fast_keys[key] = found[1]
-        return made, fast_keys[key]
+            made_atoms[(id(rp), cjk)] = found
+        return found
 
-    def single(ch: str, rp: RunProps, cjk: bool, pos: int) -> Atom:
+    def single(ch: str, rp: RunProps, cjk: bool, fast: tuple, pos: int) -> Atom:
         """A new one-character atom (the face's glyph, or a fallback font's via _segments)."""
         face, size, rise, k, spacing = face_of(rp, cjk)
         cmap = face.cmap()
@@ -323,9 +324,8 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
             adv = (face.advance(ch) if w is None else w) * k + spacing
             seg = Seg(ch, face, rp, size, adv, rise, "", face)
             return Atom(ch, adv, [seg], "text", None, 0.0,
-                        None if rp.highlight or rp.shading else fast_keys[(id(rp), cjk)])
-        segs = _segments(ch, rps[pos:pos + 1], book, runs)
-        return Atom(ch, segs[0].width if len(segs) == 1 else sum(s.width for s in segs), segs)
+                        None if rp.highlight or rp.shading else fast)
+        return _atom_of(ch, _segments(ch, rps[pos:pos + 1], book, runs))
 
     def flush() -> None:
         if not buf:
@@ -333,52 +333,37 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
         text = "".join(buf)
         pos = 0
         append = atoms.append
-        for i, piece in enumerate(CJK_RUNS.split(text)):
-            if not piece:
-                continue
-            if i % 2 and "—" not in piece and "…" not in piece:
+        for cjk, piece in runs_of(text):
+            found = run_clusters(piece, cjk)
+            if found is None:
                 # East Asian characters, a cluster each: taken run by run, not one by one
                 end = pos + len(piece)
                 while pos < end:
                     rp = rps[pos]
                     stop = min(end, ends[bisect_right(ends, pos)])
-                    made, _ = group(rp, True)
+                    made, fast = group(rp, True)
                     chars = text[pos:stop]
                     if not made.keys() >= set(chars):
                         for j, ch in enumerate(chars):
                             if ch not in made:
-                                made[ch] = single(ch, rp, True, pos + j)
+                                made[ch] = single(ch, rp, True, fast, pos + j)
                     atoms.extend(map(made.__getitem__, chars))
                     pos = stop
                 continue
-            cjk = bool(i % 2)
             if not cjk and edges is not None:
                 edges.append(len(atoms))  # where text that is not East Asian starts …
-            for cl in (_CJK_DOUBLED.findall(piece) if cjk else _LATIN_CLUSTERS.findall(piece)):
+            for cl in found:
                 n = len(cl)
-                if n == 1:
-                    rp = rps[pos]
-                    made, _ = group(rp, cjk)
-                    atom = made.get(cl)
-                    if atom is None:
-                        atom = made[cl] = single(cl, rp, cjk, pos)
-                    append(atom)
-                    pos += 1
-                    continue
                 rp = rps[pos]
-                if ends[bisect_right(ends, pos)] >= pos + n:  # the cluster lies in one run
-                    made, _ = group(rp, cjk)
+                if n == 1 or ends[bisect_right(ends, pos)] >= pos + n:  # within one text run
+                    made, fast = group(rp, cjk)
                     atom = made.get(cl)
                     if atom is None:
-                        segs = _segments(cl, rps[pos:pos + n], book, runs)
-                        atom = made[cl] = Atom(cl, segs[0].width if len(segs) == 1
-                                               else sum(s.width for s in segs), segs)
-                    append(atom)
-                    pos += n
-                    continue
-                segs = _segments(cl, rps[pos:pos + n], book, runs)
-                append(Atom(cl, segs[0].width if len(segs) == 1 else sum(s.width for s in segs),
-                            segs))
+                        atom = made[cl] = (single(cl, rp, cjk, fast, pos) if n == 1 else
+                                           _atom_of(cl, _segments(cl, rps[pos:pos + n], book, runs)))
+                else:
+                    atom = _atom_of(cl, _segments(cl, rps[pos:pos + n], book, runs))
+                append(atom)
                 pos += n
             if not cjk and edges is not None:
                 edges.append(len(atoms))  # … and ends

@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, islice
 from operator import attrgetter
@@ -87,6 +87,22 @@ _NLE_LATIN = "".join(re.escape(ch) for ch in sorted(NO_LINE_END) if not is_cjk(c
 _LATIN_CLUSTERS = re.compile(f"\\s|[^\\s{_NLE_LATIN}]+|[{_NLE_LATIN}][^\\s{_NLE_LATIN}]*")
 
 
+def runs_of(text: str) -> Iterator[tuple[bool, str]]:
+    """``text`` as its runs of East Asian characters and of everything else, in order:
+    (East Asian?, the run)."""
+    for i, piece in enumerate(CJK_RUNS.split(text)):
+        if piece:
+            yield bool(i % 2), piece
+
+
+def run_clusters(piece: str, cjk: bool) -> list[str] | None:
+    """The clusters of one run of :func:`runs_of`; None for an East Asian run whose every
+    character is a cluster of its own (no doubled dash or ellipsis in it)."""
+    if cjk:
+        return _CJK_DOUBLED.findall(piece) if ("—" in piece or "…" in piece) else None
+    return _LATIN_CLUSTERS.findall(piece)
+
+
 def clusters(text: str) -> list[str]:
     """Cut ``text`` into unbreakable clusters.
 
@@ -96,16 +112,9 @@ def clusters(text: str) -> list[str]:
     one); each whitespace character is its own cluster.
     """
     out: list[str] = []
-    for i, piece in enumerate(CJK_RUNS.split(text)):
-        if not piece:
-            continue
-        if i % 2:  # a run of CJK characters
-            if "—" in piece or "…" in piece:
-                out.extend(_CJK_DOUBLED.findall(piece))
-            else:
-                out.extend(piece)
-        else:
-            out.extend(_LATIN_CLUSTERS.findall(piece))
+    for cjk, piece in runs_of(text):
+        found = run_clusters(piece, cjk)
+        out.extend(piece if found is None else found)
     return out
 
 
