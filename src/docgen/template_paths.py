@@ -40,11 +40,11 @@ def config_files() -> list[Path]:
 
 def config_dirs() -> list[Path]:
     """Template folders named by the first config file that exists."""
-    import tomllib  # noqa: PLC0415
-
     for file in config_files():
         if not file.is_file():
             continue
+        import tomllib  # noqa: PLC0415 - only when there is a config file (most runs: none)
+
         try:
             data = tomllib.loads(file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
