@@ -368,18 +368,19 @@ class _FontBytes:
 
     def window(self, pos: int, length: int) -> _Window:
         """Table ``pos:pos+length`` whose slices are read when taken (the glyf table)."""
-        st = os.fstat(self._file())
-        if st.st_size != self._size or st.st_mtime_ns != self._key.mtime_ns:
+        if not self._unchanged(os.fstat(self._file())):
             self._changed()
         return _Window(self, pos, length)
+
+    def _unchanged(self, st: os.stat_result) -> bool:
+        """The file still has the size and time of the one the entry was made from."""
+        return st.st_size == self._key.size == self._size and st.st_mtime_ns == self._key.mtime_ns
 
     def _file(self) -> int:
         if self._fd is None:
             fd = os.open(self._path, os.O_RDONLY)
             try:
-                st = os.fstat(fd)
-                same = (st.st_size == self._key.size == self._size
-                        and st.st_mtime_ns == self._key.mtime_ns
+                same = (self._unchanged(os.fstat(fd))
                         and all(os.pread(fd, len(d), o) == d for o, d in self._chunks))
             except OSError:
                 same = False
@@ -424,7 +425,7 @@ class _Window:
         start, stop, step = item.indices(self._length)
         if step != 1:
             raise ValueError("a font table is read in plain slices")
-        return self._data.read(self._pos + start, self._pos + max(start, stop))
+        return self._data.read(self._pos + start, self._pos + stop)  # empty when stop <= start
 
 
 def _decoder(payload: memoryview) -> Callable[[Any], Any]:

@@ -186,7 +186,7 @@ def break_lines(
     # are the same left-to-right additions as the loop below, so the result is identical
     summed = plain and (not widths or min(widths) >= 0.0)
     room = 64  # atoms summed ahead of a line's start (twice the last line's, at least 16)
-    if not plain:
+    if not summed:
         brk = [False] * n
         for j in breaks:
             brk[j] = True
@@ -202,14 +202,7 @@ def break_lines(
         sums: list[float] | None = None
         if summed:
             j, sums = _fit(widths, space, start, n, limit, room)
-        elif plain:
-            while j < n:
-                w = widths[j]
-                if x + w > limit and j > start and not space[j]:
-                    break
-                x += w
-                j += 1
-        else:
+        else:  # tabs, forced breaks or a negative width: one step per atom
             while j < n:
                 if brk[j]:
                     forced = True

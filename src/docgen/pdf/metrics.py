@@ -35,10 +35,12 @@ class Face:
         """Advance of ``ch`` in 1000ths of the font size."""
         w = self.widths.get(ch)
         if w is None:
+            # the width table itself, not stringWidth: reportlab's C accelerator rounds
+            # stringWidth differently from its Python fallback
             face = getattr(self.font, "face", None)
             char_widths = getattr(face, "charWidths", None)
-            if char_widths is not None:  # the table itself: reportlab's C accelerator
-                w = char_widths.get(ord(ch), face.defaultWidth)  # rounds stringWidth differently
+            if char_widths is not None:
+                w = char_widths.get(ord(ch), face.defaultWidth)
             else:
                 w = self.font.stringWidth(ch, 1000)  # type: ignore[attr-defined]
             self.widths[ch] = w
