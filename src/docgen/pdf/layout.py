@@ -114,10 +114,11 @@ def _compose_recorded(para: Paragraph, index: int, width: float, ctx: ComposeCon
     return box
 
 
-def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeContext) -> ParaBox:
-    """A header's, footer's or table cell's paragraph, through the process-wide cache
-    (a page's footer is composed once per page number, not once per build)."""
-    key = _compose_key(para, width, ctx)
+def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeContext,
+                    key: tuple | None) -> ParaBox:
+    """A paragraph through the process-wide cache of composed paragraphs (``key``: its
+    :func:`_compose_key`); body text, headers, footers and table cells alike — a page's
+    footer is composed once per page number, not once per build."""
     box = _shared_get(ctx.book, key) if key is not None else None
     if box is not None:
         return replace(box, para=para, index=index)
@@ -188,7 +189,7 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
     for b in blocks:
         if isinstance(b, Paragraph):
             counter[0] += 1
-            box = _compose_shared(b, counter[0], width, ctx)
+            box = _compose_shared(b, counter[0], width, ctx, _compose_key(b, width, ctx))
             para, role = (counter[0] if main else 0), role_of(b.props)
             y += box.before
             top = y
@@ -457,13 +458,11 @@ class _Paginator:
 
     def _compose(self, para: Paragraph, width: float, ctx: ComposeContext) -> ParaBox:
         key = _compose_key(para, width, ctx)
-        box = self.cache.get(key) if key is not None else None
-        if box is None and key is not None:
-            box = _shared_get(self.book, key)
-        if box is not None:
-            box = replace(box, para=para, index=self.counter[0])
+        earlier = self.cache.get(key) if key is not None else None  # the last round's layout
+        if earlier is not None:
+            box = replace(earlier, para=para, index=self.counter[0])
         else:
-            box = _compose_recorded(para, self.counter[0], width, ctx, self.book, key)
+            box = _compose_shared(para, self.counter[0], width, ctx, key)
         if key is not None:
             self.composed[key] = box
         return box
