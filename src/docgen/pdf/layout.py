@@ -36,7 +36,8 @@ from docgen.pdf.docx_reader import (
     Section,
     Table,
 )
-from docgen.pdf.frames import Frame, ImageFrame, LineInfo, Page, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.frame_memo import canonical, moved, placed_line
+from docgen.pdf.frames import Frame, ImageFrame, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import short_last_line
 from docgen.pdf.metrics import FontBook
 from docgen.pdf.styles import Border, ParaProps
@@ -141,30 +142,6 @@ class TableBox:
     x: float
 
 
-def _shift(frame: Frame, dx: float, dy: float, para: int | None = None,
-           role: str | None = None) -> Frame:
-    """A copy of ``frame`` moved by (dx, dy), tagged with ``para``/``role`` when given.
-
-    Copies the instance dict instead of calling the constructor: it is the hot
-    path of layout, and it keeps any optional field a frame class has.
-    """
-    d = dict(frame.__dict__)
-    if type(frame) is RuleFrame:
-        d["x1"] += dx
-        d["x2"] += dx
-        d["y1"] += dy
-        d["y2"] += dy
-    else:
-        d["x"] += dx
-        d["y"] += dy
-    if para is not None:
-        d["para"] = para
-        d["role"] = role or ""
-    moved = object.__new__(type(frame))
-    moved.__dict__.update(d)
-    return moved
-
-
 _ROLES: dict[str | None, str] = {}
 
 
@@ -195,23 +172,23 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
             top = y
             for line in box.lines:
                 for f in line.frames:
-                    frames.append(_shift(f, 0, y + line.baseline, para, role))
+                    frames.append(moved(f, 0, y + line.baseline, para, role))
                     if isinstance(f, TextFrame):
-                        frames.extend(_shift(r, 0, y + line.baseline, para, role)
+                        frames.extend(moved(canonical(r), 0, y + line.baseline, para, role)
                                       for r in underline_rules(f))
                 y += line.height
-            frames.extend(_shift(r, 0, 0, para, role)
+            frames.extend(moved(canonical(r), 0, 0, para, role)
                           for r in border_rules(box, box.left, width - box.right, top, y))
             y += box.after
             for img in box.anchors:
-                frames.append(ImageFrame(img.anchor.h_offset if img.anchor else 0, y,
-                                         img.width, img.height, img.data, name=img.name,
-                                         para=para, role=role))
+                frames.append(canonical(ImageFrame(img.anchor.h_offset if img.anchor else 0, y,
+                                                   img.width, img.height, img.data,
+                                                   name=img.name, para=para, role=role)))
                 warn("此处的浮动图片按所在位置近似放置", b.where)
         else:
             tb = compose_table(b, width, ctx, counter, warn, main=main)
             for row in tb.rows:
-                frames.extend(_shift(f, tb.x, y) for f in row.frames)
+                frames.extend(moved(f, tb.x, y) for f in row.frames)
                 y += row.height
     return frames, y
 
@@ -330,13 +307,13 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
             mar = {**table.margins, **cell.margins}
             para, role = tags[id(cell)]
             if cell.shading:
-                frames.append(RectFrame(xa, 0, xb - xa, h, cell.shading, para, role))
+                frames.append(canonical(RectFrame(xa, 0, xb - xa, h, cell.shading, para, role)))
             dy = mar.get("top", 0.0) + tops[r]
             if cell.valign == "center":
                 dy += max(0.0, (h - _h) / 2)
             elif cell.valign == "bottom":
                 dy += max(0.0, h - _h)
-            frames.extend(_shift(f, xa + mar.get("left", 5.4), dy) for f in content)
+            frames.extend(moved(f, xa + mar.get("left", 5.4), dy) for f in content)
             last_row = r + n - 1 == nrows - 1
             for side, (ax, ay, bx, by) in (("top", (xa, 0, xb, 0)), ("bottom", (xa, h, xb, h)),
                                           ("left", (xa, 0, xa, h)), ("right", (xb, 0, xb, h))):
@@ -357,8 +334,8 @@ def compose_table(table: Table, width: float, ctx: ComposeContext, counter: list
                         ay = by = h - b.width / 2
                     elif side == "bottom":
                         continue  # drawn as the next row's top border
-                    frames.append(RuleFrame(ax, ay, bx, by, b.width, b.color,
-                                            b.style == "double", para, role))
+                    frames.append(canonical(RuleFrame(ax, ay, bx, by, b.width, b.color,
+                                                      b.style == "double", para, role)))
         rows.append(RowBox(heights[r], frames, table.rows[r].header))
     return TableBox(table, rows, 0.0)
 
@@ -554,16 +531,9 @@ class _Paginator:
             self.new_page(sect, si, natural=False)
 
     def place_line(self, line, box: ParaBox, sect: Section) -> None:
-        page = self.page
-        x = sect.left
-        base = self.y + line.baseline
-        para, role = box.index, role_of(box.props)
-        for f in line.frames:
-            page.frames.append(_shift(f, x, base, para, role))
-            if isinstance(f, TextFrame) and (f.underline or f.strike):
-                page.frames.extend(_shift(r, x, base, para, role) for r in underline_rules(f))
-        page.lines.append(LineInfo(line.text, x + line.x0, x + line.x1, self.y,
-                                   self.y + line.height, para, role))
+        frames, info = placed_line(line, sect.left, self.y, box.index, role_of(box.props))
+        self.page.frames.extend(frames)
+        self.page.lines.append(info)
         self.y += line.height
 
     def draw_para_borders(self, box: ParaBox, a: int, b: int, top: float, sect: Section,
@@ -573,7 +543,7 @@ class _Paginator:
         x0 = sect.left + box.left
         x1 = sect.page_w - sect.right - box.right
         para, role = box.index, role_of(box.props)
-        self.page.frames.extend(_shift(r, 0, 0, para, role)
+        self.page.frames.extend(moved(canonical(r), 0, 0, para, role)
                                 for r in border_rules(box, x0, x1, top, self.y, first=a == 0,
                                                       closing=closing))
 
@@ -616,8 +586,9 @@ class _Paginator:
                 y = va
             else:
                 y = va + a.v_offset
-            page.frames.append(ImageFrame(x, y, img.width, img.height, img.data, a.behind,
-                                          img.name, box.index, role_of(box.props)))
+            page.frames.append(canonical(ImageFrame(x, y, img.width, img.height, img.data,
+                                                    a.behind, img.name, box.index,
+                                                    role_of(box.props))))
 
     def place_table(self, tb: TableBox, sect: Section, si: int) -> None:
         bottom = self.bottom
@@ -636,7 +607,7 @@ class _Paginator:
 
     def _place_row(self, row: RowBox, x: float) -> None:
         for f in row.frames:
-            self.page.frames.append(_shift(f, x, self.y))
+            self.page.frames.append(moved(f, x, self.y))
         self.y += row.height
 
     # -- headers and footers ------------------------------------------------
@@ -667,7 +638,7 @@ class _Paginator:
                     continue
                 frames, h = _stack_blocks(blocks, width, ctx, [0], self.warn, main=False)
                 top = sect.header if area == "headers" else sect.page_h - sect.footer - h
-                page.frames.extend(_shift(f, sect.left, top) for f in frames)
+                page.frames.extend(moved(f, sect.left, top) for f in frames)
 
 
 def _paragraphs(blocks: list[Block]) -> list[Paragraph]:

@@ -1,0 +1,96 @@
+"""Positioned frames, memoised: the same frame moved to the same place is the same object.
+
+Layout places frames composed once (the lines of a paragraph, the rows of a
+table, a footer) at page positions.  Rebuilding an unchanged document, or the
+unchanged pages of an edited one, places the same composed frames at the same
+positions again; these memos hand back the frames placed last time instead of
+copying them afresh, so an unchanged page is made of the very frames it had
+before — which lets :mod:`docgen.pdf.draw` recognise it by the identity of its
+frames and reuse its drawing (:mod:`docgen.pdf.page_memo`).
+
+Frames are frozen dataclasses, so sharing them is safe.  Keys hold the ``id``
+of the source frame or line, and every entry keeps that source alive, so an
+``id`` in a key can never stand for another object.  Frames that layout makes
+from scratch (borders, shading, anchored pictures, underlines) are first made
+canonical (:func:`canonical`: one object per distinct value).
+"""
+
+from __future__ import annotations
+
+from docgen.pdf.compose import LineBox, underline_rules
+from docgen.pdf.frames import Frame, ImageFrame, LineInfo, RuleFrame, TextFrame
+from docgen.pdf.memo import Memo
+
+__all__ = ["canonical", "moved", "placed_line", "shift"]
+
+# ~2 × 500 pages of body lines; entries hold frames the pages hold anyway
+_PLACED = Memo(40_000)
+_MOVED = Memo(40_000)  # table rows, cells, headers, footers, borders
+_CANON = Memo(10_000)
+_CANON_IMAGES = Memo(64)  # a picture's frame holds its bytes: keep few
+
+
+def shift(frame: Frame, dx: float, dy: float, para: int | None = None,
+          role: str | None = None) -> Frame:
+    """A copy of ``frame`` moved by (dx, dy), tagged with ``para``/``role`` when given.
+
+    Copies the instance dict instead of calling the constructor: it is the hot
+    path of layout, and it keeps any optional field a frame class has.
+    """
+    d = dict(frame.__dict__)
+    if type(frame) is RuleFrame:
+        d["x1"] += dx
+        d["x2"] += dx
+        d["y1"] += dy
+        d["y2"] += dy
+    else:
+        d["x"] += dx
+        d["y"] += dy
+    if para is not None:
+        d["para"] = para
+        d["role"] = role or ""
+    out = object.__new__(type(frame))
+    out.__dict__.update(d)
+    return out
+
+
+def moved(frame: Frame, dx: float, dy: float, para: int | None = None,
+          role: str | None = None) -> Frame:
+    """:func:`shift`, memoised: the same frame moved the same way is the same object."""
+    key = (id(frame), dx, dy, para, role)
+    hit = _MOVED.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    out = shift(frame, dx, dy, para, role)
+    _MOVED.put(key, (frame, out))
+    return out
+
+
+def canonical(frame: Frame) -> Frame:
+    """The one object of this value that layout has made (frames compare by value)."""
+    memo = _CANON_IMAGES if type(frame) is ImageFrame else _CANON
+    hit = memo.get(frame)
+    if hit is None:
+        memo.put(frame, frame)
+        return frame
+    return hit
+
+
+def placed_line(line: LineBox, x: float, top: float, para: int, role: str
+                ) -> tuple[tuple[Frame, ...], LineInfo]:
+    """A composed line's frames at (x, top) of a page, its underlines and strike-throughs
+    drawn, and its :class:`LineInfo` (memoised by the line's identity and position)."""
+    key = (id(line), x, top, para, role)
+    hit = _PLACED.get(key)
+    if hit is not None and hit[0] is line:
+        return hit[1], hit[2]
+    base = top + line.baseline
+    frames: list[Frame] = []
+    for f in line.frames:
+        frames.append(shift(f, x, base, para, role))
+        if type(f) is TextFrame and (f.underline or f.strike):
+            frames.extend(shift(r, x, base, para, role) for r in underline_rules(f))
+    info = LineInfo(line.text, x + line.x0, x + line.x1, top, top + line.height, para, role)
+    out = tuple(frames)
+    _PLACED.put(key, (line, out, info))
+    return out, info

@@ -1,0 +1,66 @@
+"""Bounded process-wide memos of the PDF engine, and one switch to empty them all.
+
+A :class:`Memo` keeps at most two generations of ``size`` entries: when the
+newer one is full it becomes the older one and the oldest generation goes.
+An entry found in the older generation moves to the newer, so what a build
+uses survives the next build; nothing grows without bound and no entry costs
+more than a dictionary slot to keep or to drop.
+
+The engine memoises pure functions only (the same inputs give the same
+result, down to the object), keyed by content or by the identity of objects
+the entry itself keeps alive — so a hit can never return something that was
+computed from other inputs.  :func:`forget` empties every memo (benchmarks
+that measure a build with nothing reused, tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Memo", "forget"]
+
+_ALL: list[Memo] = []
+
+
+class Memo:
+    """A two-generation bounded dictionary (see the module's docstring)."""
+
+    __slots__ = ("size", "new", "old")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.new: dict[Any, Any] = {}
+        self.old: dict[Any, Any] = {}
+        _ALL.append(self)
+
+    def get(self, key: Any) -> Any:
+        hit = self.new.get(key)
+        if hit is None:
+            hit = self.old.pop(key, None)
+            if hit is not None:
+                self.put(key, hit)
+        return hit
+
+    def put(self, key: Any, value: Any) -> None:
+        new = self.new
+        if len(new) >= self.size:
+            self.old = new
+            self.new = new = {}
+        new[key] = value
+
+    def clear(self) -> None:
+        self.new = {}
+        self.old = {}
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self.old)
+
+
+def forget() -> None:
+    """Empty every memo of the engine (the composed paragraphs of
+    :mod:`docgen.pdf.layout` included): the next build computes everything again."""
+    from docgen.pdf import layout  # noqa: PLC0415  (layout imports this module)
+
+    for memo in _ALL:
+        memo.clear()
+    layout._SHARED.clear()
