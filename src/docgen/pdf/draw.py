@@ -28,6 +28,7 @@ goes through :func:`docgen.pdf.pdfa_finish.make_pdfa`.)
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 
 from reportlab.lib.colors import HexColor
@@ -36,6 +37,7 @@ from reportlab.pdfbase import pdfmetrics
 from docgen.errors import DocgenError, RenderError
 from docgen.pdf.embed import EmbeddedFont, embed_image
 from docgen.pdf.frames import ImageFrame, Page, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.page_memo import DrawnPage, page_key, recall, remember
 from docgen.pdf.pdfa import (
     ArchiveMetadata,
     archive_datetime,
@@ -43,7 +45,7 @@ from docgen.pdf.pdfa import (
     srgb_profile,
     xmp_packet,
 )
-from docgen.pdf.pdffile import PdfFile, pdf_text_string
+from docgen.pdf.pdffile import COMPRESSION, PdfFile, pdf_text_string
 
 FAKE_BOLD_STROKE = 1 / 35  # stroke width of simulated bold, per point of font size
 
@@ -207,15 +209,55 @@ class _PageWriter:
         self._end_text()
         return "\n".join(self.ops).encode("latin-1")
 
-    def resources(self, font_nums: dict[str, int]) -> str:
-        parts = []
-        if self.used:
-            parts.append("/Font <<" + " ".join(f"{res} {font_nums[res]} 0 R"
-                                              for res in sorted(self.used)) + ">>")
-        if self.images:
-            parts.append("/XObject <<" + " ".join(f"{res} {num} 0 R"
-                                                 for res, num in sorted(self.images.items())) + ">>")
-        return "<<" + " ".join(parts) + ">>"
+
+def _draw_page(page: Page, page_no: int, fonts: _Fonts, images: dict[bytes, int],
+               pdf: PdfFile, key: tuple) -> DrawnPage:
+    """Draw one page's frames (and remember the drawing, :mod:`docgen.pdf.page_memo`)."""
+    names_before = len(fonts.by_name)
+    chars_before = [len(font.chars) for font in fonts.faces.values()]
+    new_images: list[tuple[bytes, str]] = []
+    out = _PageWriter(fonts, page.height)
+    behind = [f for f in page.frames if type(f) is ImageFrame and f.behind]
+    rest = [f for f in page.frames if not (type(f) is ImageFrame and f.behind)]
+    text = out.text
+    for f in behind + rest if behind else rest:
+        kind = type(f)
+        if kind is TextFrame:
+            text(f)
+        elif kind is RuleFrame:
+            out.rule(f)
+        elif kind is RectFrame:
+            out.rect(f)
+        elif kind is ImageFrame:
+            num = images.get(f.data)
+            if num is None:
+                try:
+                    num = images[f.data] = embed_image(pdf, f.data, f.name or "")
+                except DocgenError as exc:  # name the page; export_pdf adds the file
+                    if not exc.location.path:
+                        exc.location = replace(exc.location, path=f"第{page_no}页")
+                    raise
+                new_images.append((f.data, f.name or ""))
+            out.image(f, num)
+    new_fonts = [(name, font.face) for name, font in list(fonts.by_name.items())[names_before:]]
+    new_chars = []
+    for i, font in enumerate(fonts.faces.values()):
+        added = font.chars[chars_before[i]:] if i < len(chars_before) else font.chars
+        if added:
+            new_chars.append((font.index, "".join(map(chr, added))))
+    return remember(key, page, zlib.compress(out.content(), COMPRESSION), new_fonts,
+                    new_chars, new_images, sorted(out.used), sorted(out.images.items()))
+
+
+def _resources(drawn: DrawnPage, font_nums: dict[str, int]) -> str:
+    parts = []
+    if drawn.fonts_used:
+        parts.append("/Font <<" + " ".join(f"{res} {font_nums[res]} 0 R"
+                                          for res in drawn.fonts_used) + ">>")
+    if drawn.images_used:
+        parts.append("/XObject <<" + " ".join(f"{res} {num} 0 R"
+                                             for res, num in drawn.images_used) + ">>")
+    return "<<" + " ".join(parts) + ">>"
 
 
 def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
@@ -223,7 +265,9 @@ def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
     """Render ``pages`` as PDF/A-2b bytes (a pure function of the frames and the metadata).
 
     ``metadata`` gives the XMP and Info entries; without it, ``title`` and
-    ``author`` do (``ArchiveMetadata(title, issuer=author)``).
+    ``author`` do (``ArchiveMetadata(title, issuer=author)``).  A page made of the
+    same frames as one drawn before, after the same pages, reuses that drawing
+    (:mod:`docgen.pdf.page_memo`).
     """
     meta = metadata if metadata is not None else ArchiveMetadata(title=title, issuer=author)
     moment = archive_datetime(meta)
@@ -233,42 +277,25 @@ def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
     pages_num = pdf.reserve()
     fonts = _Fonts()
     images: dict[bytes, int] = {}
-    page_objs: list[tuple[int, _PageWriter, Page]] = []
+    page_objs: list[tuple[int, DrawnPage, Page]] = []
+    before = 0  # the serial of the page drawn before (0: none)
     for page_no, page in enumerate(pages, start=1):
-        out = _PageWriter(fonts, page.height)
-        behind = [f for f in page.frames if type(f) is ImageFrame and f.behind]
-        rest = [f for f in page.frames if not (type(f) is ImageFrame and f.behind)]
-        text = out.text
-        for f in behind + rest if behind else rest:
-            kind = type(f)
-            if kind is TextFrame:
-                text(f)
-            elif kind is RuleFrame:
-                out.rule(f)
-            elif kind is RectFrame:
-                out.rect(f)
-            elif kind is ImageFrame:
-                num = images.get(f.data)
-                if num is None:
-                    try:
-                        num = images[f.data] = embed_image(pdf, f.data, f.name or "")
-                    except DocgenError as exc:  # name the page; export_pdf adds the file
-                        if not exc.location.path:
-                            exc.location = replace(exc.location, path=f"第{page_no}页")
-                        raise
-                out.image(f, num)
-        contents = pdf.stream("", out.content())
-        page_objs.append((contents, out, page))
+        key = page_key(before, page)
+        drawn = recall(key)
+        if drawn is None or not drawn.replay(fonts, images, pdf):
+            drawn = _draw_page(page, page_no, fonts, images, pdf, key)
+        page_objs.append((pdf.stream("", b"", compressed=drawn.content), drawn, page))
+        before = drawn.serial
     font_nums = {}
     for font in fonts.faces.values():
         font_nums[font.resource] = num = pdf.reserve()
         font.write(pdf, num)
     kids = []
-    for contents, out, page in page_objs:
+    for contents, drawn, page in page_objs:
         kids.append(pdf.add(
             f"<</Type /Page /Parent {pages_num} 0 R"
             f" /MediaBox [0 0 {_num(page.width)} {_num(page.height)}]"
-            f" /Resources {out.resources(font_nums)} /Contents {contents} 0 R>>"))
+            f" /Resources {_resources(drawn, font_nums)} /Contents {contents} 0 R>>"))
     pdf.put(pages_num, f"<</Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}]"
                        f" /Count {len(kids)}>>")
     _, icc = srgb_profile()
