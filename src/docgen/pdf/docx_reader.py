@@ -26,6 +26,7 @@ from lxml import etree
 
 from docgen.errors import DocgenWarning, Location, TemplateError, UnsafeInputError
 from docgen.pdf.linebreak import CJK_RUNS
+from docgen.pdf.memo import Memo
 from docgen.pdf.styles import (
     Border,
     ParaProps,
@@ -331,8 +332,10 @@ class _Warner:
     def __init__(self, file: str):
         self.file = file
         self.seen: dict[str, tuple[dict[str, None], str | None]] = {}
+        self.added = 0  # calls of add (a paragraph that warned is not memoised)
 
     def add(self, message: str, where: str, fix: str | None = None) -> None:
+        self.added += 1
         if message in self.seen:
             self.seen[message][0].setdefault(where)
         else:
@@ -372,6 +375,14 @@ _QUIET_INLINE = {
 
 _SHEETS: dict[tuple[bytes | None, bytes | None], StyleSheet] = {}
 _SHEETS_MAX = 8
+
+# Paragraphs of the main document read in this process: (the w:p element's XML, the style
+# sheet, the table style around it) -> (the sheet, its properties, its items, the letters it
+# counted per language, the styles it checked).  Reading is a pure function of these; the
+# entry keeps the sheet alive, so the key's sheet is that one.  A paragraph that warned or
+# that depends on more (pictures, text boxes, notes) is not kept: it is read every time.
+# Rebuilding a document after an edit reads only the paragraphs that changed.
+_PARAGRAPHS = Memo(20_000)
 
 
 def _style_sheet(styles_xml: bytes | None, theme_xml: bytes | None, parse) -> StyleSheet:
@@ -415,6 +426,8 @@ class _Reader:
         self._table_style: str | None = None  # of the table whose cells are being read
         self.lang_chars: dict[str, int] = {}
         self._style_warned: set[str] = set()
+        self._styles_checked: list[tuple[str | None, str]] | None = None  # while memoising
+        self._touched = 0  # reads that depend on more than the paragraph (pictures, notes)
 
     # -- document ---------------------------------------------------------
     def read(self) -> DocxDocument:
@@ -482,6 +495,7 @@ class _Reader:
                             str(self.pkg.path), self.warn.result(), self.languages())
 
     def _note_mark(self, kind: str, note_id: str) -> str:
+        self._touched += 1
         """The mark of a note reference: footnotes 1, 2, 3…; endnotes i, ii, iii… (Word's)."""
         refs = self._notes.setdefault(kind, [])
         for nid, known in refs:
@@ -627,6 +641,41 @@ class _Reader:
     # -- paragraphs -------------------------------------------------------
     def _paragraph(self, p: etree._Element, rels: dict[str, str], area: str,
                    count: bool = True) -> Paragraph:
+        """A paragraph of the main document (``count``: numbered 正文第 N 段, body and table
+        cells) through the memo of paragraphs read (see :data:`_PARAGRAPHS`); a header's,
+        footer's or note's paragraph is read afresh."""
+        if not count:
+            return self._read_paragraph(p, rels, area, count)
+        key = (etree.tostring(p, with_tail=False), self.styles, self._table_style)
+        hit = _PARAGRAPHS.get(key)
+        if hit is not None and hit[0] is self.styles:
+            _sheet, props, items, langs, checked = hit
+            self.n_para += 1
+            where = f"{area}第{self.n_para}段"
+            for sid, kind in checked:
+                self._style_warnings(sid, kind, where)
+            counts = self.lang_chars
+            for lang, n in langs:
+                counts[lang] = counts.get(lang, 0) + n
+            return Paragraph(props, list(items), where)
+        warned, touched, outer = self.warn.added, self._touched, self._styles_checked
+        langs_before = dict(self.lang_chars)
+        self._styles_checked = checked = []
+        try:
+            para = self._read_paragraph(p, rels, area, count)
+        finally:
+            self._styles_checked = outer
+        if outer is not None:
+            outer.extend(checked)
+        if self.warn.added == warned and self._touched == touched:
+            langs = tuple((lang, n - langs_before.get(lang, 0))
+                          for lang, n in self.lang_chars.items() if n != langs_before.get(lang, 0))
+            _PARAGRAPHS.put(key, (self.styles, para.props, tuple(para.items), langs,
+                                  tuple(dict.fromkeys(checked))))
+        return para
+
+    def _read_paragraph(self, p: etree._Element, rels: dict[str, str], area: str,
+                        count: bool) -> Paragraph:
         if count:
             self.n_para += 1
             where = f"{area}第{self.n_para}段"
@@ -659,6 +708,8 @@ class _Reader:
         return Paragraph(props, items, where)
 
     def _style_warnings(self, sid: str | None, kind: str, where: str) -> None:
+        if self._styles_checked is not None:
+            self._styles_checked.append((sid, kind))
         key = f"{kind}:{sid}"
         if key in self._style_warned:
             return
@@ -808,6 +859,7 @@ class _Reader:
                 self.warn.add("脚注排在正文之后、尾注排在文末另起一页（脚注不在页面底部）", where,
                               f"公文一般不用脚注；如需脚注在页面底部，请用{_LO}生成。")
             elif tag in ("footnoteRef", "endnoteRef"):
+                self._touched += 1
                 note = getattr(self, "_current_note", None)
                 if note:
                     items.append(Text(note, replace(rp, vert_align="superscript")))
@@ -858,6 +910,7 @@ class _Reader:
 
     def _drawing(self, el: etree._Element, rp: RunProps, rels: dict[str, str], where: str,
                  items: list[Inline]) -> None:
+        self._touched += 1
         holder = el.find(f"{{{WP}}}inline")
         anchor_el = el.find(f"{{{WP}}}anchor")
         if holder is None:
@@ -913,6 +966,7 @@ class _Reader:
         their alignment); vertical position and size are approximated.
         Returns False when this is not such a box (the caller warns).
         """
+        self._touched += 1
         boxed = getattr(self, "_boxed", None)
         content = shape.find(f".//{w('txbxContent')}")
         if boxed is None or content is None:
