@@ -9,8 +9,9 @@ order rotates every round, so machine load hits every contestant alike):
 * **docgen --help** (cold, once a round): the start-up of the command line;
 * **docgen warm build**: ``docgen.build()`` (.docx + PDF/A) in a warm worker;
 * **docgen warm PDF**: ``docgen.pdf.docx_to_pdf()`` of the finished .docx, warm;
-* the same two **with no paragraph reused**: the process-wide cache of
-  composed paragraphs (``docgen.pdf.layout``) emptied before each run — the
+* the same two **with no paragraph reused**: every memo of the engine
+  (``docgen.pdf.memo.forget``: paragraphs read, composed and placed, pages
+  drawn) emptied before each run — the
   fair partner of Typst restyled, as the plain warm runs are of Typst warm
   (each side reuses its earlier layout, or neither does);
 * **soffice CLI**: ``soffice --headless --convert-to pdf`` (PDF/A-2 filter) of
@@ -90,16 +91,14 @@ def docgen_worker() -> None:
     from docgen import build  # noqa: PLC0415
     from docgen.build import archive_metadata  # noqa: PLC0415
     from docgen.load import load_document  # noqa: PLC0415
-    from docgen.pdf import (
-        docx_to_pdf,  # noqa: PLC0415
-        layout,  # noqa: PLC0415
-    )
+    from docgen.pdf import docx_to_pdf  # noqa: PLC0415
+    from docgen.pdf.memo import forget  # noqa: PLC0415
 
     metas: dict[str, Any] = {}
     for line in sys.stdin:
         req = json.loads(line)
-        if req.get("fresh"):  # no composed paragraph reused from an earlier build
-            layout._SHARED.clear()
+        if req.get("fresh"):  # nothing reused from an earlier build: every memo emptied
+            forget()
         if req["op"] == "build":
             started, cpu = time.perf_counter(), time.process_time()
             result = build(req["data"], out_dir=req["out"], force=True)

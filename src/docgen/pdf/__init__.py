@@ -120,7 +120,7 @@ def export_pdf(laid_out: Typeset, *, metadata=None, validate: bool = False) -> P
     if laid_out.doc.languages and not getattr(meta, "languages", True):
         meta = replace(meta, languages=laid_out.doc.languages)  # dc:language from w:lang
     try:
-        data = draw_pages(laid_out.pages, metadata=meta)
+        data = draw_pages(laid_out.pages, metadata=meta, memoise=laid_out.doc.recurring)
     except DocgenError as exc:  # a broken picture: name the document as warnings do
         if not exc.location.file:
             exc.location = replace(exc.location, file=str(laid_out.doc.source))

@@ -26,7 +26,7 @@ from lxml import etree
 
 from docgen.errors import DocgenWarning, Location, TemplateError, UnsafeInputError
 from docgen.pdf.linebreak import CJK_RUNS
-from docgen.pdf.memo import Memo
+from docgen.pdf.memo import Hashed, Memo, recurring
 from docgen.pdf.styles import (
     Border,
     ParaProps,
@@ -113,6 +113,9 @@ class Paragraph:
     items: list[Inline]
     where: str
     sect_break: bool = False  # last paragraph of a section (carries w:sectPr)
+    # (props, items) as layout keys its composition, hashed once (memo.Hashed); set when
+    # the paragraph went through the memo of paragraphs read, else None
+    content: Hashed | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -212,6 +215,7 @@ class DocxDocument:
     source: str = ""
     warnings: list[DocgenWarning] = field(default_factory=list)
     languages: tuple[str, ...] = ()  # w:lang of the text, most characters first (dc:language)
+    recurring: bool = False  # read before in this process: layout and drawing memoise it too
 
 
 # ---------------------------------------------------------------- XML + zip
@@ -383,6 +387,9 @@ _SHEETS_MAX = 8
 # that depends on more (pictures, text boxes, notes) is not kept: it is read every time.
 # Rebuilding a document after an edit reads only the paragraphs that changed.
 _PARAGRAPHS = Memo(20_000)
+# document.xml bytes -> the XML of its main-document paragraphs in reading order (the
+# _PARAGRAPHS keys): an unchanged document is not serialised paragraph by paragraph again
+_BODY_KEYS = Memo(8)
 
 
 def _style_sheet(styles_xml: bytes | None, theme_xml: bytes | None, parse) -> StyleSheet:
@@ -403,13 +410,20 @@ def _style_sheet(styles_xml: bytes | None, theme_xml: bytes | None, parse) -> St
     return sheet
 
 
+def content_key(props: ParaProps, items: list[Inline]) -> tuple:
+    """What a paragraph's composition depends on of the paragraph itself (layout adds the
+    width and the context): its properties and every item's type and fields."""
+    return (props, tuple((type(it), *it.__dict__.values()) for it in items))
+
+
 # ---------------------------------------------------------------- reader
 
 class _Reader:
     def __init__(self, pkg: _Package):
         self.pkg = pkg
         self.warn = _Warner(pkg.name)
-        root = pkg.xml("word/document.xml")
+        body_xml = pkg.read("word/document.xml")
+        root = pkg.parse(body_xml, "word/document.xml") if body_xml is not None else None
         if root is None:
             raise TemplateError("文件中没有 word/document.xml，不是 Word 文档",
                                 location=Location(file=str(pkg.path)),
@@ -428,6 +442,17 @@ class _Reader:
         self._style_warned: set[str] = set()
         self._styles_checked: list[tuple[str | None, str]] | None = None  # while memoising
         self._touched = 0  # reads that depend on more than the paragraph (pictures, notes)
+        self.recurring = recurring(pkg.path.name)  # memoise paragraphs (memo.recurring)
+        # the memo keys of the paragraphs, in order, when this very document.xml was read
+        # before (its paragraphs serialise to the same keys); else they are collected
+        self._body_xml = body_xml
+        self._keys: tuple[bytes, ...] | None = None
+        self._new_keys: list[bytes] | None = None
+        if self.recurring:
+            self._keys = _BODY_KEYS.get(body_xml)
+            if self._keys is None:
+                self._new_keys = []
+        self._nth = 0  # main-document paragraphs read so far (the index into _keys)
 
     # -- document ---------------------------------------------------------
     def read(self) -> DocxDocument:
@@ -491,8 +516,11 @@ class _Reader:
         if endnotes:  # on pages of their own, as LibreOffice sets endnotes
             sections.append(replace(sections[-1], blocks=endnotes, headers={}, footers={},
                                     start_type="nextPage", pg_start=None))
+        if self._new_keys is not None:
+            _BODY_KEYS.put(self._body_xml, tuple(self._new_keys))
         return DocxDocument(sections, even_odd, default_tab, self._title(),
-                            str(self.pkg.path), self.warn.result(), self.languages())
+                            str(self.pkg.path), self.warn.result(), self.languages(),
+                            self.recurring)
 
     def _note_mark(self, kind: str, note_id: str) -> str:
         self._touched += 1
@@ -643,13 +671,20 @@ class _Reader:
                    count: bool = True) -> Paragraph:
         """A paragraph of the main document (``count``: numbered 正文第 N 段, body and table
         cells) through the memo of paragraphs read (see :data:`_PARAGRAPHS`); a header's,
-        footer's or note's paragraph is read afresh."""
-        if not count:
+        footer's or note's paragraph is read afresh, and so is every paragraph of a document
+        read for the first time (:func:`docgen.pdf.memo.recurring`)."""
+        if not count or not self.recurring:
             return self._read_paragraph(p, rels, area, count)
-        key = (etree.tostring(p, with_tail=False), self.styles, self._table_style)
+        nth, keys = self._nth, self._keys
+        self._nth += 1
+        xml = keys[nth] if keys is not None and nth < len(keys) else etree.tostring(
+            p, with_tail=False)
+        if self._new_keys is not None:
+            self._new_keys.append(xml)
+        key = (xml, self.styles, self._table_style)
         hit = _PARAGRAPHS.get(key)
         if hit is not None and hit[0] is self.styles:
-            _sheet, props, items, langs, checked = hit
+            _sheet, props, items, langs, checked, content = hit
             self.n_para += 1
             where = f"{area}第{self.n_para}段"
             for sid, kind in checked:
@@ -657,7 +692,7 @@ class _Reader:
             counts = self.lang_chars
             for lang, n in langs:
                 counts[lang] = counts.get(lang, 0) + n
-            return Paragraph(props, list(items), where)
+            return Paragraph(props, list(items), where, content=content)
         warned, touched, outer = self.warn.added, self._touched, self._styles_checked
         langs_before = dict(self.lang_chars)
         self._styles_checked = checked = []
@@ -670,8 +705,9 @@ class _Reader:
         if self.warn.added == warned and self._touched == touched:
             langs = tuple((lang, n - langs_before.get(lang, 0))
                           for lang, n in self.lang_chars.items() if n != langs_before.get(lang, 0))
+            para.content = Hashed(content_key(para.props, para.items))
             _PARAGRAPHS.put(key, (self.styles, para.props, tuple(para.items), langs,
-                                  tuple(dict.fromkeys(checked))))
+                                  tuple(dict.fromkeys(checked)), para.content))
         return para
 
     def _read_paragraph(self, p: etree._Element, rels: dict[str, str], area: str,

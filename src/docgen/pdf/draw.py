@@ -261,13 +261,13 @@ def _resources(drawn: DrawnPage, font_nums: dict[str, int]) -> str:
 
 
 def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
-               title: str = "", author: str = "") -> bytes:
+               title: str = "", author: str = "", memoise: bool = True) -> bytes:
     """Render ``pages`` as PDF/A-2b bytes (a pure function of the frames and the metadata).
 
     ``metadata`` gives the XMP and Info entries; without it, ``title`` and
     ``author`` do (``ArchiveMetadata(title, issuer=author)``).  A page made of the
     same frames as one drawn before, after the same pages, reuses that drawing
-    (:mod:`docgen.pdf.page_memo`).
+    (:mod:`docgen.pdf.page_memo`); ``memoise=False`` neither looks up nor keeps drawings.
     """
     meta = metadata if metadata is not None else ArchiveMetadata(title=title, issuer=author)
     moment = archive_datetime(meta)
@@ -280,8 +280,8 @@ def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
     page_objs: list[tuple[int, DrawnPage, Page]] = []
     before = 0  # the serial of the page drawn before (0: none)
     for page_no, page in enumerate(pages, start=1):
-        key = page_key(before, page)
-        drawn = recall(key)
+        key = page_key(before, page) if memoise else None
+        drawn = recall(key) if memoise else None
         if drawn is None or not drawn.replay(fonts, images, pdf):
             drawn = _draw_page(page, page_no, fonts, images, pdf, key)
         page_objs.append((pdf.stream("", b"", compressed=drawn.content), drawn, page))

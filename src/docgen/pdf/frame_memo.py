@@ -21,7 +21,7 @@ from docgen.pdf.compose import LineBox, underline_rules
 from docgen.pdf.frames import Frame, ImageFrame, LineInfo, RuleFrame, TextFrame
 from docgen.pdf.memo import Memo
 
-__all__ = ["canonical", "moved", "placed_line", "shift"]
+__all__ = ["canonical", "moved", "place_line", "placed_line", "shift"]
 
 # ~2 × 500 pages of body lines; entries hold frames the pages hold anyway
 _PLACED = Memo(40_000)
@@ -78,19 +78,25 @@ def canonical(frame: Frame) -> Frame:
 
 def placed_line(line: LineBox, x: float, top: float, para: int, role: str
                 ) -> tuple[tuple[Frame, ...], LineInfo]:
-    """A composed line's frames at (x, top) of a page, its underlines and strike-throughs
-    drawn, and its :class:`LineInfo` (memoised by the line's identity and position)."""
+    """:func:`place_line`, memoised by the line's identity and position."""
     key = (id(line), x, top, para, role)
     hit = _PLACED.get(key)
     if hit is not None and hit[0] is line:
         return hit[1], hit[2]
+    out = place_line(line, x, top, para, role)
+    _PLACED.put(key, (line, *out))
+    return out
+
+
+def place_line(line: LineBox, x: float, top: float, para: int, role: str
+               ) -> tuple[tuple[Frame, ...], LineInfo]:
+    """A composed line's frames at (x, top) of a page, its underlines and strike-throughs
+    drawn, and its :class:`LineInfo`."""
     base = top + line.baseline
     frames: list[Frame] = []
     for f in line.frames:
         frames.append(shift(f, x, base, para, role))
         if type(f) is TextFrame and (f.underline or f.strike):
             frames.extend(shift(r, x, base, para, role) for r in underline_rules(f))
-    info = LineInfo(line.text, x + line.x0, x + line.x1, top, top + line.height, para, role)
-    out = tuple(frames)
-    _PLACED.put(key, (line, out, info))
-    return out, info
+    return tuple(frames), LineInfo(line.text, x + line.x0, x + line.x1, top,
+                                   top + line.height, para, role)

@@ -17,7 +17,7 @@ pages, table rows never split.  Odd/even and first-page footers follow
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.compose import (
@@ -35,8 +35,9 @@ from docgen.pdf.docx_reader import (
     Paragraph,
     Section,
     Table,
+    content_key,
 )
-from docgen.pdf.frame_memo import canonical, moved, placed_line
+from docgen.pdf.frame_memo import canonical, moved, place_line, placed_line
 from docgen.pdf.frames import Frame, ImageFrame, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import short_last_line
 from docgen.pdf.metrics import FontBook
@@ -56,15 +57,18 @@ class Layout:
 
 
 def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | None:
-    """What a body paragraph's composition depends on (None: not cached — pictures)."""
-    items = []
-    for it in para.items:
-        if isinstance(it, Image):
+    """What a body paragraph's composition depends on (None: not cached — pictures).
+
+    The paragraph's own part is :func:`~docgen.pdf.docx_reader.content_key`, hashed once
+    when reading memoised it (``para.content``, equal to the plain tuple).
+    """
+    content = para.content
+    if content is None:
+        if any(isinstance(it, Image) for it in para.items):
             return None
-        items.append((type(it), *it.__dict__.values()))
+        content = content_key(para.props, para.items)
     # a header's or footer's fields (PAGE …) are resolved from ctx.fields
-    return (para.props, tuple(items), width, ctx.grid_pitch, ctx.default_tab,
-            tuple(ctx.fields.items()))
+    return (content, width, ctx.grid_pitch, ctx.default_tab, tuple(ctx.fields.items()))
 
 
 # Body paragraphs composed in this process, by content (see _compose_key), per font book:
@@ -115,6 +119,16 @@ def _compose_recorded(para: Paragraph, index: int, width: float, ctx: ComposeCon
     return box
 
 
+def _rebox(box: ParaBox, para: Paragraph, index: int) -> ParaBox:
+    """``box`` for another paragraph of the same content (``dataclasses.replace`` without
+    its checks: once per paragraph of every rebuild)."""
+    out = object.__new__(ParaBox)
+    out.__dict__.update(box.__dict__)
+    out.para = para
+    out.index = index
+    return out
+
+
 def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeContext,
                     key: tuple | None) -> ParaBox:
     """A paragraph through the process-wide cache of composed paragraphs (``key``: its
@@ -122,7 +136,7 @@ def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeConte
     footer is composed once per page number, not once per build."""
     box = _shared_get(ctx.book, key) if key is not None else None
     if box is not None:
-        return replace(box, para=para, index=index)
+        return _rebox(box, para, index)
     return _compose_recorded(para, index, width, ctx, ctx.book, key)
 
 
@@ -437,7 +451,7 @@ class _Paginator:
         key = _compose_key(para, width, ctx)
         earlier = self.cache.get(key) if key is not None else None  # the last round's layout
         if earlier is not None:
-            box = replace(earlier, para=para, index=self.counter[0])
+            box = _rebox(earlier, para, self.counter[0])
         else:
             box = _compose_shared(para, self.counter[0], width, ctx, key)
         if key is not None:
@@ -531,7 +545,8 @@ class _Paginator:
             self.new_page(sect, si, natural=False)
 
     def place_line(self, line, box: ParaBox, sect: Section) -> None:
-        frames, info = placed_line(line, sect.left, self.y, box.index, role_of(box.props))
+        place = placed_line if self.doc.recurring else place_line
+        frames, info = place(line, sect.left, self.y, box.index, role_of(box.props))
         self.page.frames.extend(frames)
         self.page.lines.append(info)
         self.y += line.height

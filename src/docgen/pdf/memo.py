@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Memo", "forget"]
+__all__ = ["Hashed", "Memo", "forget", "recurring"]
 
 _ALL: list[Memo] = []
 
@@ -54,6 +54,47 @@ class Memo:
 
     def __len__(self) -> int:
         return len(self.new) + len(self.old)
+
+
+class Hashed:
+    """A value with its hash computed once, equal to the value itself (and hashing as it
+    does): a memo key that is looked up again and again without being hashed again."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if type(other) is Hashed:
+            return self._hash == other._hash and self.value == other.value
+        return self.value == other
+
+
+_SEEN = Memo(256)  # names of the documents read lately
+
+
+def recurring(name: str) -> bool:
+    """Whether a document of this file name was read before in this process (and note
+    that it has been now).
+
+    The memos of reading, placing and drawing cost a little on every build (a
+    paragraph's XML key, keeping the frames) and pay only when the same document is
+    built again — the web preview after an edit, page planning's rounds, the next
+    build of a batch's document.  So they are used for a document read before: its
+    second build fills them, the builds after it reuse them, and a one-off build (a
+    fresh ``docgen build``) pays nothing.  The name decides only what is memoised,
+    never what a memo returns (keys are the content).
+    """
+    seen = _SEEN.get(name) is not None
+    _SEEN.put(name, True)
+    return seen
 
 
 def forget() -> None:

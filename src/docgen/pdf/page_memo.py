@@ -73,10 +73,11 @@ def recall(key: tuple) -> DrawnPage | None:
     return _PAGES.get(key)
 
 
-def remember(key: tuple, page: Page, content: bytes, new_fonts, new_chars, new_images,
+def remember(key: tuple | None, page: Page, content: bytes, new_fonts, new_chars, new_images,
              fonts_used, images_used) -> DrawnPage:
     drawn = DrawnPage(tuple(page.frames), content, tuple(new_fonts), tuple(new_chars),
                       tuple(new_images), tuple(fonts_used), tuple(images_used),
                       next(_SERIALS))
-    _PAGES.put(key, drawn)
+    if key is not None:  # None: not memoised
+        _PAGES.put(key, drawn)
     return drawn
