@@ -218,3 +218,25 @@ def test_language_counts_and_paragraph_numbers_survive_the_memo(tmp_path):
     assert a == b and len(a) > 20
     assert any(p.content is not None for s in warm.sections for p in s.blocks
                if hasattr(p, "content"))
+
+
+def test_large_paragraphs_and_pages_are_not_kept(tmp_path, monkeypatch):
+    """What the memos keep is bounded per entry too: a paragraph over MEMO_MAX_XML of XML is
+    read afresh, a page over page_memo.MAX_KEPT compressed is drawn afresh — the same bytes."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("短段落")
+    doc.add_paragraph("长" * (docx_reader.MEMO_MAX_XML // 2))  # > the limit in UTF-8 XML
+    path = tmp_path / "large.docx"
+    doc.save(path)
+    memo.forget()
+    first = _convert(path)
+    _convert(path)
+    assert len(docx_reader._PARAGRAPHS) == 1  # the short one only
+    monkeypatch.setattr(page_memo, "MAX_KEPT", 0)
+    memo.forget()
+    for _ in range(3):
+        again = _convert(path)
+    assert not len(page_memo._PAGES)
+    assert again == first

@@ -12,6 +12,7 @@ element and the paragraph where it sits.  Unreadable files raise
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import posixpath
@@ -380,16 +381,26 @@ _QUIET_INLINE = {
 _SHEETS: dict[tuple[bytes | None, bytes | None], StyleSheet] = {}
 _SHEETS_MAX = 8
 
-# Paragraphs of the main document read in this process: (the w:p element's XML, the style
-# sheet, the table style around it) -> (the sheet, its properties, its items, the letters it
+# Paragraphs of the main document read in this process: (a digest of the w:p element's XML,
+# the style sheet, the table style around it) -> (the sheet, its properties, its items, the letters it
 # counted per language, the styles it checked).  Reading is a pure function of these; the
 # entry keeps the sheet alive, so the key's sheet is that one.  A paragraph that warned or
 # that depends on more (pictures, text boxes, notes) is not kept: it is read every time.
 # Rebuilding a document after an edit reads only the paragraphs that changed.
+# Keys are BLAKE2b digests (128 bits, as content-addressed caches use), so a kept key costs
+# 16 bytes whatever the paragraph's size; paragraphs over MEMO_MAX_XML are not kept.
 _PARAGRAPHS = Memo(20_000)
-# document.xml bytes -> the XML of its main-document paragraphs in reading order (the
-# _PARAGRAPHS keys): an unchanged document is not serialised paragraph by paragraph again
+MEMO_MAX_XML = 16 * 1024  # a 公文 paragraph serialises to ~2.5 KB (with Word's namespaces)
+# a digest of document.xml -> the digests of its main-document paragraphs in reading order
+# (the _PARAGRAPHS keys): an unchanged document is not serialised paragraph by paragraph again
 _BODY_KEYS = Memo(8)
+
+
+def _digest(data: bytes, limit: int | None = None) -> bytes | None:
+    """128-bit BLAKE2b of ``data`` (None when it is longer than ``limit``)."""
+    if limit is not None and len(data) > limit:
+        return None
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _style_sheet(styles_xml: bytes | None, theme_xml: bytes | None, parse) -> StyleSheet:
@@ -445,11 +456,12 @@ class _Reader:
         self.recurring = recurring(pkg.path.name)  # memoise paragraphs (memo.recurring)
         # the memo keys of the paragraphs, in order, when this very document.xml was read
         # before (its paragraphs serialise to the same keys); else they are collected
-        self._body_xml = body_xml
-        self._keys: tuple[bytes, ...] | None = None
-        self._new_keys: list[bytes] | None = None
+        self._body_digest: bytes | None = None
+        self._keys: tuple[bytes | None, ...] | None = None
+        self._new_keys: list[bytes | None] | None = None
         if self.recurring:
-            self._keys = _BODY_KEYS.get(body_xml)
+            self._body_digest = _digest(body_xml)
+            self._keys = _BODY_KEYS.get(self._body_digest)
             if self._keys is None:
                 self._new_keys = []
         self._nth = 0  # main-document paragraphs read so far (the index into _keys)
@@ -517,7 +529,7 @@ class _Reader:
             sections.append(replace(sections[-1], blocks=endnotes, headers={}, footers={},
                                     start_type="nextPage", pg_start=None))
         if self._new_keys is not None:
-            _BODY_KEYS.put(self._body_xml, tuple(self._new_keys))
+            _BODY_KEYS.put(self._body_digest, tuple(self._new_keys))
         return DocxDocument(sections, even_odd, default_tab, self._title(),
                             str(self.pkg.path), self.warn.result(), self.languages(),
                             self.recurring)
@@ -677,11 +689,13 @@ class _Reader:
             return self._read_paragraph(p, rels, area, count)
         nth, keys = self._nth, self._keys
         self._nth += 1
-        xml = keys[nth] if keys is not None and nth < len(keys) else etree.tostring(
-            p, with_tail=False)
+        digest = keys[nth] if keys is not None and nth < len(keys) else _digest(
+            etree.tostring(p, with_tail=False), MEMO_MAX_XML)
         if self._new_keys is not None:
-            self._new_keys.append(xml)
-        key = (xml, self.styles, self._table_style)
+            self._new_keys.append(digest)
+        if digest is None:  # a paragraph too large to keep
+            return self._read_paragraph(p, rels, area, count)
+        key = (digest, self.styles, self._table_style)
         hit = _PARAGRAPHS.get(key)
         if hit is not None and hit[0] is self.styles:
             _sheet, props, items, langs, checked, content = hit

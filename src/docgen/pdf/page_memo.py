@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DrawnPage", "page_key", "remember", "recall"]
 
-_PAGES = Memo(2048)  # pages per generation: a 500-page document and a few smaller ones
+_PAGES = Memo(1024)  # pages per generation: a 500-page document and a few smaller ones
+MAX_KEPT = 64 * 1024  # a page whose compressed stream is larger is not kept (a 公文 page: ~3 KB)
 _SERIALS = count(1)
 
 
@@ -78,6 +79,6 @@ def remember(key: tuple | None, page: Page, content: bytes, new_fonts, new_chars
     drawn = DrawnPage(tuple(page.frames), content, tuple(new_fonts), tuple(new_chars),
                       tuple(new_images), tuple(fonts_used), tuple(images_used),
                       next(_SERIALS))
-    if key is not None:  # None: not memoised
+    if key is not None and len(content) <= MAX_KEPT:  # key None: not memoised
         _PAGES.put(key, drawn)
     return drawn
