@@ -11,7 +11,7 @@ order rotates every round, so machine load hits every contestant alike):
 * **docgen warm PDF**: ``docgen.pdf.docx_to_pdf()`` of the finished .docx, warm;
 * the same two **with no paragraph reused**: every memo of the engine
   (``docgen.pdf.memo.forget``: paragraphs read, composed and placed, pages
-  drawn) emptied before each run — the
+  drawn) emptied before each run, in a worker of its own — the
   fair partner of Typst restyled, as the plain warm runs are of Typst warm
   (each side reuses its earlier layout, or neither does);
 * **soffice CLI**: ``soffice --headless --convert-to pdf`` (PDF/A-2 filter) of
@@ -382,12 +382,18 @@ def contestants(folder: Path, docs: list[Doc], worker: Worker,
     def help_(_doc: Doc, _: int) -> Sample:
         return run_fresh([py, "-m", "docgen", "--help"], env=env, cwd=folder)
 
+    # the runs with nothing reused empty every memo: in a worker of their own, so that they
+    # do not empty the memos of the plain warm runs (as Typst's two have a compiler each)
+    fresh_worker = Worker([py, __file__, "--worker", "docgen"], env=env, cwd=folder)
+    cleanup.append(fresh_worker.close)
+
     def warm(op: str, fresh: bool = False) -> Callable[[Doc, int], Sample]:
         def run(doc: Doc, _: int) -> Sample:
+            w = fresh_worker if fresh else worker
             if op == "build":
-                a = worker.ask(op="build", data=str(doc.data), out=str(out("warm", doc)), fresh=fresh)
+                a = w.ask(op="build", data=str(doc.data), out=str(out("warm", doc)), fresh=fresh)
             else:
-                a = worker.ask(op="pdf", data=str(doc.data), docx=str(doc.docx), fresh=fresh)
+                a = w.ask(op="pdf", data=str(doc.data), docx=str(doc.docx), fresh=fresh)
             return Sample(a["wall"], a["cpu"])
         return run
 

@@ -21,12 +21,14 @@ from docgen.pdf.compose import LineBox, underline_rules
 from docgen.pdf.frames import Frame, ImageFrame, LineInfo, RuleFrame, TextFrame
 from docgen.pdf.memo import Memo
 
-__all__ = ["canonical", "moved", "place_line", "placed_line", "shift"]
+__all__ = ["canonical", "keep_whole", "moved", "place_line", "placed_line", "placed_whole",
+           "shift"]
 
 # ~2 × 500 pages of body lines; entries hold frames the pages hold anyway
 _PLACED = Memo(40_000)
 _MOVED = Memo(40_000)  # table rows, cells, headers, footers, borders
 _CANON = Memo(10_000)
+_WHOLE = Memo(10_000)  # paragraphs placed whole on one page
 _CANON_IMAGES = Memo(64)  # a picture's frame holds its bytes: keep few
 
 
@@ -100,3 +102,26 @@ def place_line(line: LineBox, x: float, top: float, para: int, role: str
             frames.extend(shift(r, x, base, para, role) for r in underline_rules(f))
     return tuple(frames), LineInfo(line.text, x + line.x0, x + line.x1, top,
                                    top + line.height, para, role)
+
+
+def placed_whole(lines: list[LineBox], x: float, top: float, para: int, role: str
+                 ) -> tuple[tuple[Frame, ...], tuple[LineInfo, ...], float, float] | None:
+    """All of a paragraph's lines placed at (x, top) on one page, as :func:`keep_whole` kept
+    them: (frames, line infos, the lines' height as layout sums it, the y after them)."""
+    hit = _WHOLE.get((id(lines), x, top, para, role))
+    if hit is None or hit[0] is not lines:
+        return None
+    return hit[1]
+
+
+def keep_whole(lines: list[LineBox], x: float, top: float, para: int, role: str,
+               frames: list[Frame], infos: list[LineInfo], y_after: float) -> None:
+    """Remember a paragraph whose lines were all placed at (x, top) on one page, with no
+    page break among them (layout's fit test then needs only their total height)."""
+    total = 0.0
+    for ln in lines:  # summed in the order layout's fit test sums them
+        if ln.page_break_after or ln.height < 0:
+            return
+        total += ln.height
+    _WHOLE.put((id(lines), x, top, para, role),
+               (lines, (tuple(frames), tuple(infos), total, y_after)))

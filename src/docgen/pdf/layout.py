@@ -37,9 +37,17 @@ from docgen.pdf.docx_reader import (
     Table,
     content_key,
 )
-from docgen.pdf.frame_memo import canonical, moved, place_line, placed_line
+from docgen.pdf.frame_memo import (
+    canonical,
+    keep_whole,
+    moved,
+    place_line,
+    placed_line,
+    placed_whole,
+)
 from docgen.pdf.frames import Frame, ImageFrame, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import short_last_line
+from docgen.pdf.memo import Hashed
 from docgen.pdf.metrics import FontBook
 from docgen.pdf.styles import Border, ParaProps
 from docgen.roles import role_of_style_name
@@ -95,7 +103,12 @@ def _shared_get(book, key: tuple) -> ParaBox | None:
     hit = store.get(key) if store is not None else None
     if hit is None:
         return None
-    box, names = hit
+    box, names, kept = hit
+    if kept[0] is not key[0] and type(key[0]) is Hashed:
+        # kept under a plain key (the paragraph's first reading was not memoised): keep it
+        # under this hashed one, found by identity from now on instead of by comparing values
+        del store[key]
+        store[key] = (box, names, key)
     book.replay(names)
     return box
 
@@ -115,7 +128,7 @@ def _compose_recorded(para: Paragraph, index: int, width: float, ctx: ComposeCon
         outer.extend(names)
     if len(store) >= SHARED_MAX:
         del store[next(iter(store))]
-    store[key] = (box, tuple(dict.fromkeys(names)))
+    store[key] = (box, tuple(dict.fromkeys(names)), key)
     return box
 
 
@@ -502,6 +515,16 @@ class _Paginator:
         para_top = self.y
         first_page = self.page
         chunk_start = 0
+        whole = None
+        if self.doc.recurring and n:  # the whole paragraph placed here before, and fits again
+            whole = placed_whole(lines, sect.left, self.y, box.index, role_of(props))
+            if whole is not None and whole[2] <= (bottom - self.y) + EPS:
+                self.page.frames.extend(whole[0])
+                self.page.lines.extend(whole[1])
+                self.y = whole[3]
+                k = n
+            else:
+                whole = (len(self.page.frames), len(self.page.lines), self.y)  # to keep
         while k < n:
             room = bottom - self.y
             fit = 0
@@ -536,6 +559,10 @@ class _Paginator:
                 self.new_page(sect, si, natural=not pb)
                 para_top = self.y
                 chunk_start = k
+        if whole is not None and len(whole) == 3 and self.page is first_page:  # one chunk
+            frames_at, lines_at, top = whole
+            keep_whole(lines, sect.left, top, box.index, role_of(props),
+                       self.page.frames[frames_at:], self.page.lines[lines_at:], self.y)
         self.draw_para_borders(box, chunk_start, n, para_top, sect, closing=True)
         self.place_anchors(box, first_page, para_top if first_page is self.page else sect.body_top,
                            sect)
