@@ -69,13 +69,14 @@ def test_hashed_is_its_value():
 
 # ------------------------------------------------------------------ edits after a build
 
-def _rewrite(src: Path, dst: Path, edit: Callable[[etree._Element], None]) -> Path:
-    """``src`` with its document.xml edited by ``edit`` (every other part byte for byte)."""
+def _rewrite(src: Path, dst: Path, edit: Callable[[etree._Element], None],
+             part: str = "word/document.xml") -> Path:
+    """``src`` with one XML part edited by ``edit`` (every other part byte for byte)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == "word/document.xml":
+            if info.filename == part:
                 root = etree.fromstring(data)
                 edit(root)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
@@ -254,3 +255,28 @@ def test_large_paragraphs_and_pages_are_not_kept(tmp_path, monkeypatch):
         again = _convert(path)
     assert not len(page_memo._PAGES)
     assert again == first
+
+
+def test_an_edited_footer_after_the_original_equals_a_fresh_build(tmp_path):
+    """Headers and footers are memoised by their paragraphs' content and field values: a
+    footer changed in its own part is laid out again, every page of it."""
+    docx = build(SEED, out_dir=tmp_path / "o", force=True, pdf=False).docx
+    with zipfile.ZipFile(docx) as z:
+        footers = [n for n in z.namelist() if n.startswith("word/footer")]
+    assert footers
+
+    def edit(root):
+        t = next(root.iter(_w("t")), None)
+        if t is not None:
+            t.text = "附" + (t.text or "")
+
+    edited = docx
+    for n, part in enumerate(footers):
+        edited = _rewrite(edited, tmp_path / f"e{n}" / docx.name, edit, part)
+    memo.forget()
+    for _ in range(3):
+        original = _convert(docx)
+    warm = _convert(edited)
+    assert warm[0] != original[0]
+    memo.forget()
+    assert warm == _convert(edited)

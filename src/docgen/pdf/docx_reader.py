@@ -670,7 +670,7 @@ class _Reader:
                 where = f"{label} {posixpath.basename(target)}"
                 if t == "p":
                     self._boxed = []  # text boxes met in this paragraph (WPS page numbers)
-                    part_blocks.append(self._paragraph(el, rels, where, count=False))
+                    part_blocks.append(self._paragraph(el, rels, where, count=False, memo=True))
                     part_blocks.extend(self._boxed)
                     self._boxed = None
                 elif t == "tbl":
@@ -680,27 +680,35 @@ class _Reader:
 
     # -- paragraphs -------------------------------------------------------
     def _paragraph(self, p: etree._Element, rels: dict[str, str], area: str,
-                   count: bool = True) -> Paragraph:
-        """A paragraph of the main document (``count``: numbered 正文第 N 段, body and table
-        cells) through the memo of paragraphs read (see :data:`_PARAGRAPHS`); a header's,
-        footer's or note's paragraph is read afresh, and so is every paragraph of a document
-        read for the first time (:func:`docgen.pdf.memo.recurring`)."""
-        if not count or not self.recurring:
+                   count: bool = True, memo: bool | None = None) -> Paragraph:
+        """A paragraph through the memo of paragraphs read (see :data:`_PARAGRAPHS`): one of
+        the main document (``count``: numbered 正文第 N 段, body and table cells) or, with
+        ``memo``, a header's or footer's; a note's or text box's paragraph is read afresh,
+        and so is every paragraph of a document read for the first time
+        (:func:`docgen.pdf.memo.recurring`)."""
+        if not (count if memo is None else memo) or not self.recurring:
             return self._read_paragraph(p, rels, area, count)
-        nth, keys = self._nth, self._keys
-        self._nth += 1
-        digest = keys[nth] if keys is not None and nth < len(keys) else _digest(
-            etree.tostring(p, with_tail=False), MEMO_MAX_XML)
-        if self._new_keys is not None:
-            self._new_keys.append(digest)
+        if count:  # in document.xml: its digest may be known (_BODY_KEYS)
+            nth, keys = self._nth, self._keys
+            self._nth += 1
+            digest = keys[nth] if keys is not None and nth < len(keys) else _digest(
+                etree.tostring(p, with_tail=False), MEMO_MAX_XML)
+            if self._new_keys is not None:
+                self._new_keys.append(digest)
+        else:
+            digest = _digest(etree.tostring(p, with_tail=False), MEMO_MAX_XML)
         if digest is None:  # a paragraph too large to keep
             return self._read_paragraph(p, rels, area, count)
         key = (digest, self.styles, self._table_style)
         hit = _PARAGRAPHS.get(key)
         if hit is not None and hit[0] is self.styles:
             _sheet, props, items, langs, checked, content = hit
-            self.n_para += 1
-            where = f"{area}第{self.n_para}段"
+            if count:
+                self.n_para += 1
+                where = f"{area}第{self.n_para}段"
+            else:
+                self.n_para_local = getattr(self, "n_para_local", 0) + 1
+                where = area
             for sid, kind in checked:
                 self._style_warnings(sid, kind, where)
             counts = self.lang_chars
@@ -1027,9 +1035,11 @@ class _Reader:
             para = self._paragraph(el, rels, where, count=False)
             if align in ("center", "right", "left"):
                 para.props = replace(para.props, align=align)
+                para.content = None  # its layout key was of the old properties
             elif left is not None and left > 0:
                 para.props = replace(para.props, left=left, left_chars=None, first=0.0,
                                      first_chars=None)
+                para.content = None
             boxed.append(para)
         self.warn.add("页眉/页脚中的文本框按普通段落排版（位置近似）", where,
                       "如位置不对，把文本框中的内容（如页码）直接写在页眉/页脚段落中。")

@@ -47,7 +47,7 @@ from docgen.pdf.frame_memo import (
 )
 from docgen.pdf.frames import Frame, ImageFrame, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import short_last_line
-from docgen.pdf.memo import Hashed
+from docgen.pdf.memo import Hashed, Memo
 from docgen.pdf.metrics import FontBook
 from docgen.pdf.styles import Border, ParaProps
 from docgen.roles import role_of_style_name
@@ -218,6 +218,43 @@ def _stack_blocks(blocks: list[Block], width: float, ctx: ComposeContext,
                 frames.extend(moved(f, tb.x, y) for f in row.frames)
                 y += row.height
     return frames, y
+
+
+# Headers and footers laid out (frames relative to their top-left, height, the fonts their
+# composition asked for), by their paragraphs' hashed content, width and field values: a
+# rebuild lays out a page's footer without going through its lines and frames again.
+_PARTS = Memo(4096)
+
+
+def _stack_part(blocks: list[Block], width: float, ctx: ComposeContext, warn
+                ) -> tuple[list[Frame] | tuple[Frame, ...], float]:
+    """:func:`_stack_blocks` of a header or footer, memoised when every block is a paragraph
+    reading memoised (``content``) and laying it out warned of nothing."""
+    book = ctx.book
+    contents = [getattr(b, "content", None) for b in blocks]
+    if not blocks or None in contents or not hasattr(book, "replay"):
+        return _stack_blocks(blocks, width, ctx, [0], warn, main=False)
+    key = (tuple(contents), width, ctx.grid_pitch, ctx.default_tab, tuple(ctx.fields.items()))
+    hit = _PARTS.get(key)
+    if hit is not None:
+        frames, h, names = hit
+        book.replay(names)
+        return frames, h
+    warned: list[tuple] = []
+    outer = book.recording
+    book.recording = names = []
+    try:
+        frames, h = _stack_blocks(blocks, width, ctx, [0], lambda *a: warned.append(a),
+                                  main=False)
+    finally:
+        book.recording = outer
+    if outer is not None:
+        outer.extend(names)
+    for args in warned:
+        warn(*args)
+    if not warned:
+        _PARTS.put(key, (tuple(frames), h, tuple(dict.fromkeys(names))))
+    return frames, h
 
 
 def _width(border: Border | None) -> float:
@@ -678,7 +715,7 @@ class _Paginator:
                     continue
                 if blocks is None:
                     continue
-                frames, h = _stack_blocks(blocks, width, ctx, [0], self.warn, main=False)
+                frames, h = _stack_part(blocks, width, ctx, self.warn)
                 top = sect.header if area == "headers" else sect.page_h - sect.footer - h
                 page.frames.extend(moved(f, sect.left, top) for f in frames)
 

@@ -178,6 +178,8 @@ class DocumentFonts:
 
     def replay(self, names: tuple[str, ...]) -> None:
         """Record ``names`` as used, as composing the paragraph that asked for them would."""
+        if self.recording is not None:  # inside a recording (a header or footer being kept)
+            self.recording.extend(names)
         for name in names:
             self.used.setdefault(name)
 
