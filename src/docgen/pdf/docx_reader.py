@@ -395,6 +395,9 @@ MEMO_MAX_XML = 16 * 1024  # a 公文 paragraph serialises to ~2.5 KB (with Word'
 # (the _PARAGRAPHS keys): an unchanged document is not serialised paragraph by paragraph again
 _BODY_KEYS = Memo(8)
 
+_W_P, _W_TBL, _W_SDT = w("p"), w("tbl"), w("sdt")
+_PPR_SECTPR = f"{w('pPr')}/{w('sectPr')}"
+
 
 def _digest(data: bytes, limit: int | None = None) -> bytes | None:
     """128-bit BLAKE2b of ``data`` (None when it is longer than ``limit``)."""
@@ -502,13 +505,13 @@ class _Reader:
                     sections.append(self._section(None, blocks))
                     blocks = []
                 continue
-            tag = etree.QName(el).localname
+            tag = "p" if el.tag == _W_P else etree.QName(el).localname
             if tag == "p":
                 # body text boxes float: drawing them in the flow would move every page
                 # after them (LibreOffice and Word do not), so they stay a warning
                 para = self._paragraph(el, self.doc_rels, "正文")
                 blocks.append(para)
-                sect = el.find(f"{w('pPr')}/{w('sectPr')}")
+                sect = el.find(_PPR_SECTPR)
                 if sect is not None:
                     para.sect_break = True
                     sections.append(self._section(sect, blocks))
@@ -584,10 +587,13 @@ class _Reader:
     def _block_children(self, parent: etree._Element) -> Iterator[etree._Element]:
         """Block-level children, looking through content controls and custom XML."""
         for el in parent:
+            if el.tag == _W_P or el.tag == _W_TBL:  # most children
+                yield el
+                continue
             if not isinstance(el.tag, str):
                 continue
             tag = etree.QName(el).localname
-            if el.tag in (w("sdt"),):
+            if el.tag == _W_SDT:
                 content = el.find(w("sdtContent"))
                 if content is not None:
                     yield from self._block_children(content)

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class TextFrame:
 
 @dataclass(frozen=True)
 class RuleFrame:
+    missing: ClassVar[str] = ""  # no character stands for a missing one (TextFrame)
     x1: float
     y1: float
     x2: float
@@ -86,6 +88,7 @@ class RuleFrame:
 
 @dataclass(frozen=True)
 class RectFrame:
+    missing: ClassVar[str] = ""  # no character stands for a missing one (TextFrame)
     x: float
     y: float
     w: float
@@ -97,6 +100,7 @@ class RectFrame:
 
 @dataclass(frozen=True)
 class ImageFrame:
+    missing: ClassVar[str] = ""  # no character stands for a missing one (TextFrame)
     x: float
     y: float  # top edge
     w: float
