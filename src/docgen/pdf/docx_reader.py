@@ -709,12 +709,7 @@ class _Reader:
         hit = _PARAGRAPHS.get(key)
         if hit is not None and hit[0] is self.styles:
             _sheet, props, items, langs, checked, content = hit
-            if count:
-                self.n_para += 1
-                where = f"{area}第{self.n_para}段"
-            else:
-                self.n_para_local = getattr(self, "n_para_local", 0) + 1
-                where = area
+            where = self._place(area, count)
             for sid, kind in checked:
                 self._style_warnings(sid, kind, where)
             counts = self.lang_chars
@@ -738,14 +733,17 @@ class _Reader:
                                   tuple(dict.fromkeys(checked)), para.content))
         return para
 
-    def _read_paragraph(self, p: etree._Element, rels: dict[str, str], area: str,
-                        count: bool) -> Paragraph:
+    def _place(self, area: str, count: bool) -> str:
+        """The next paragraph's place in messages: 正文第 N 段 (``count``), else the area."""
         if count:
             self.n_para += 1
-            where = f"{area}第{self.n_para}段"
-        else:
-            self.n_para_local = getattr(self, "n_para_local", 0) + 1
-            where = area
+            return f"{area}第{self.n_para}段"
+        self.n_para_local = getattr(self, "n_para_local", 0) + 1
+        return area
+
+    def _read_paragraph(self, p: etree._Element, rels: dict[str, str], area: str,
+                        count: bool) -> Paragraph:
+        where = self._place(area, count)
         ppr = p.find(w("pPr"))
         unknown: list[str] = []
         direct = parse_ppr(ppr, unknown)
