@@ -280,3 +280,47 @@ def test_an_edited_footer_after_the_original_equals_a_fresh_build(tmp_path):
     assert warm[0] != original[0]
     memo.forget()
     assert warm == _convert(edited)
+
+
+def test_pictures_are_kept_only_in_the_small_memos(tmp_path):
+    """A picture's frame holds its bytes: rebuilding a document with a picture in
+    ``docgen serve`` must not pile pictures up in the memos sized by entries."""
+    import io
+
+    from docx import Document
+    from docx.shared import Cm
+    from PIL import Image as PILImage
+
+    from docgen.pdf import layout
+    from docgen.pdf.frames import ImageFrame
+
+    png = io.BytesIO()
+    PILImage.new("RGB", (200, 120), (200, 30, 30)).save(png, "PNG")
+    doc = Document()
+    doc.add_paragraph("图片之前的一段文字。" * 20)
+    doc.add_paragraph().add_run().add_picture(io.BytesIO(png.getvalue()), width=Cm(4))
+    doc.add_paragraph("图片之后的一段文字。" * 20)
+    path = tmp_path / "picture.docx"
+    doc.save(path)
+    memo.forget()
+    outs = [_convert(path) for _ in range(4)]
+    assert all(out == outs[0] for out in outs)
+
+    def pictures(values) -> int:
+        found = 0
+        for value in values:
+            stack = [value]
+            while stack:
+                v = stack.pop()
+                if isinstance(v, (tuple, list)):
+                    stack.extend(v)
+                elif isinstance(v, ImageFrame):
+                    found += 1
+        return found
+
+    for m in (frame_memo._PLACED, frame_memo._MOVED, frame_memo._WHOLE, layout._PARTS,
+              page_memo._PAGES):
+        assert pictures([*m.new.values(), *m.old.values()]) == 0
+    assert len(page_memo._PICTURE_PAGES) <= 2 * page_memo._PICTURE_PAGES.size
+    big = ImageFrame(0, 0, 1, 1, b"x" * (frame_memo.CANON_IMAGE_MAX + 1))
+    assert frame_memo.canonical(big) is big and frame_memo._CANON_IMAGES.get(big) is None

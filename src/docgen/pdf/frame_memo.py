@@ -13,6 +13,11 @@ of the source frame or line, and every entry keeps that source alive, so an
 ``id`` in a key can never stand for another object.  Frames that layout makes
 from scratch (borders, shading, anchored pictures, underlines) are first made
 canonical (:func:`canonical`: one object per distinct value).
+
+A picture's frame holds the picture's bytes, so memory is bounded by bytes, not
+entries: only pictures up to :data:`CANON_IMAGE_MAX` are made canonical (at
+most 2 × 16), and a moved picture or a line holding one is not kept (their
+pages are drawn afresh).
 """
 
 from __future__ import annotations
@@ -21,15 +26,16 @@ from docgen.pdf.compose import LineBox, underline_rules
 from docgen.pdf.frames import Frame, ImageFrame, LineInfo, RuleFrame, TextFrame
 from docgen.pdf.memo import Memo
 
-__all__ = ["canonical", "keep_whole", "moved", "place_line", "placed_line", "placed_whole",
-           "shift"]
+__all__ = ["canonical", "holds_picture", "keep_whole", "moved", "place_line", "placed_line",
+           "placed_whole", "shift"]
 
 # ~2 × 500 pages of body lines; entries hold frames the pages hold anyway
 _PLACED = Memo(40_000)
 _MOVED = Memo(40_000)  # table rows, cells, headers, footers, borders
 _CANON = Memo(10_000)
 _WHOLE = Memo(10_000)  # paragraphs placed whole on one page
-_CANON_IMAGES = Memo(64)  # a picture's frame holds its bytes: keep few
+_CANON_IMAGES = Memo(16)  # a picture's frame holds its bytes: keep few, and small ones
+CANON_IMAGE_MAX = 2 * 1024 * 1024  # bytes of a picture made canonical (a seal: ~0.1-1 MB)
 
 
 def shift(frame: Frame, dx: float, dy: float, para: int | None = None,
@@ -58,7 +64,10 @@ def shift(frame: Frame, dx: float, dy: float, para: int | None = None,
 
 def moved(frame: Frame, dx: float, dy: float, para: int | None = None,
           role: str | None = None) -> Frame:
-    """:func:`shift`, memoised: the same frame moved the same way is the same object."""
+    """:func:`shift`, memoised: the same frame moved the same way is the same object
+    (not a picture's: it would keep the picture's bytes)."""
+    if type(frame) is ImageFrame:
+        return shift(frame, dx, dy, para, role)
     key = (id(frame), dx, dy, para, role)
     hit = _MOVED.get(key)
     if hit is not None and hit[0] is frame:
@@ -70,7 +79,12 @@ def moved(frame: Frame, dx: float, dy: float, para: int | None = None,
 
 def canonical(frame: Frame) -> Frame:
     """The one object of this value that layout has made (frames compare by value)."""
-    memo = _CANON_IMAGES if type(frame) is ImageFrame else _CANON
+    if type(frame) is ImageFrame:
+        if len(frame.data) > CANON_IMAGE_MAX:
+            return frame
+        memo = _CANON_IMAGES
+    else:
+        memo = _CANON
     hit = memo.get(frame)
     if hit is None:
         memo.put(frame, frame)
@@ -86,8 +100,14 @@ def placed_line(line: LineBox, x: float, top: float, para: int, role: str
     if hit is not None and hit[0] is line:
         return hit[1], hit[2]
     out = place_line(line, x, top, para, role)
-    _PLACED.put(key, (line, *out))
+    if not holds_picture(out[0]):
+        _PLACED.put(key, (line, *out))
     return out
+
+
+def holds_picture(frames) -> bool:
+    """Whether any of ``frames`` is a picture (memos do not keep those: see the module doc)."""
+    return any(type(f) is ImageFrame for f in frames)
 
 
 def place_line(line: LineBox, x: float, top: float, para: int, role: str
@@ -118,6 +138,8 @@ def keep_whole(lines: list[LineBox], x: float, top: float, para: int, role: str,
                frames: list[Frame], infos: list[LineInfo], y_after: float) -> None:
     """Remember a paragraph whose lines were all placed at (x, top) on one page, with no
     page break among them (layout's fit test then needs only their total height)."""
+    if holds_picture(frames):
+        return
     total = 0.0
     for ln in lines:  # summed in the order layout's fit test sums them
         if ln.page_break_after or ln.height < 0:

@@ -39,6 +39,7 @@ from docgen.pdf.docx_reader import (
 )
 from docgen.pdf.frame_memo import (
     canonical,
+    holds_picture,
     keep_whole,
     moved,
     place_line,
@@ -252,7 +253,7 @@ def _stack_part(blocks: list[Block], width: float, ctx: ComposeContext, warn
         outer.extend(names)
     for args in warned:
         warn(*args)
-    if not warned:
+    if not warned and not holds_picture(frames):
         _PARTS.put(key, (tuple(frames), h, tuple(dict.fromkeys(names))))
     return frames, h
 

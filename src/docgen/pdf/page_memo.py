@@ -33,6 +33,8 @@ __all__ = ["DrawnPage", "page_key", "remember", "recall"]
 
 _PAGES = Memo(1024)  # pages per generation: a 500-page document and a few smaller ones
 MAX_KEPT = 64 * 1024  # a page whose compressed stream is larger is not kept (a 公文 page: ~3 KB)
+# pages with pictures keep the pictures' bytes (through their frames): few of them
+_PICTURE_PAGES = Memo(16)
 _SERIALS = count(1)
 
 
@@ -71,7 +73,7 @@ def page_key(before: int, page: Page) -> tuple:
 
 
 def recall(key: tuple) -> DrawnPage | None:
-    return _PAGES.get(key)
+    return _PAGES.get(key) or _PICTURE_PAGES.get(key)
 
 
 def remember(key: tuple | None, page: Page, content: bytes, new_fonts, new_chars, new_images,
@@ -80,5 +82,5 @@ def remember(key: tuple | None, page: Page, content: bytes, new_fonts, new_chars
                       tuple(new_images), tuple(fonts_used), tuple(images_used),
                       next(_SERIALS))
     if key is not None and len(content) <= MAX_KEPT:  # key None: not memoised
-        _PAGES.put(key, drawn)
+        (_PICTURE_PAGES if new_images or images_used else _PAGES).put(key, drawn)
     return drawn
