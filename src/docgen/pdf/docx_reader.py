@@ -381,7 +381,7 @@ _QUIET_INLINE = {
 _SHEETS: dict[tuple[bytes | None, bytes | None], StyleSheet] = {}
 _SHEETS_MAX = 8
 
-# Paragraphs of the main document read in this process: (a digest of the w:p element's XML,
+# Paragraphs read in this process (body, table cells, headers, footers): (a digest of the w:p XML,
 # the style sheet, the table style around it) -> (the sheet, its properties, its items, the letters it
 # counted per language, the styles it checked).  Reading is a pure function of these; the
 # entry keeps the sheet alive, so the key's sheet is that one.  A paragraph that warned or

@@ -281,7 +281,7 @@ def draw_pages(pages: list[Page], *, metadata: ArchiveMetadata | None = None,
     before = 0  # the serial of the page drawn before (0: none)
     for page_no, page in enumerate(pages, start=1):
         key = page_key(before, page) if memoise else None
-        drawn = recall(key) if memoise else None
+        drawn = recall(key) if key is not None else None
         if drawn is None or not drawn.replay(fonts, images, pdf):
             drawn = _draw_page(page, page_no, fonts, images, pdf, key)
         page_objs.append((pdf.stream("", b"", compressed=drawn.content), drawn, page))

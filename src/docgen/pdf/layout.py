@@ -119,18 +119,25 @@ def _compose_recorded(para: Paragraph, index: int, width: float, ctx: ComposeCon
     store = _shared_store(book) if key is not None else None
     if store is None:
         return compose_paragraph(para, index, width, ctx)
+    box, names = _recorded(book, compose_paragraph, para, index, width, ctx)
+    if len(store) >= SHARED_MAX:
+        del store[next(iter(store))]
+    store[key] = (box, names, key)
+    return box
+
+
+def _recorded(book, func, *args, **kwargs):
+    """``func(*args, **kwargs)`` and the font names it asked ``book`` for (in first-use order), which
+    an enclosing recording gets too."""
     outer = book.recording
     book.recording = names = []
     try:
-        box = compose_paragraph(para, index, width, ctx)
+        result = func(*args, **kwargs)
     finally:
         book.recording = outer
     if outer is not None:
         outer.extend(names)
-    if len(store) >= SHARED_MAX:
-        del store[next(iter(store))]
-    store[key] = (box, tuple(dict.fromkeys(names)), key)
-    return box
+    return result, tuple(dict.fromkeys(names))
 
 
 def _rebox(box: ParaBox, para: Paragraph, index: int) -> ParaBox:
@@ -242,19 +249,12 @@ def _stack_part(blocks: list[Block], width: float, ctx: ComposeContext, warn
         book.replay(names)
         return frames, h
     warned: list[tuple] = []
-    outer = book.recording
-    book.recording = names = []
-    try:
-        frames, h = _stack_blocks(blocks, width, ctx, [0], lambda *a: warned.append(a),
-                                  main=False)
-    finally:
-        book.recording = outer
-    if outer is not None:
-        outer.extend(names)
+    (frames, h), names = _recorded(book, _stack_blocks, blocks, width, ctx, [0],
+                                   lambda *a: warned.append(a), main=False)
     for args in warned:
         warn(*args)
     if not warned and not holds_picture(frames):
-        _PARTS.put(key, (tuple(frames), h, tuple(dict.fromkeys(names))))
+        _PARTS.put(key, (tuple(frames), h, names))
     return frames, h
 
 
@@ -553,7 +553,7 @@ class _Paginator:
         para_top = self.y
         first_page = self.page
         chunk_start = 0
-        whole = None
+        start = None  # (frames, lines, y) of the page before this paragraph: to keep it whole
         if self.doc.recurring and n:  # the whole paragraph placed here before, and fits again
             whole = placed_whole(lines, sect.left, self.y, box.index, role_of(props))
             if whole is not None and whole[2] <= (bottom - self.y) + EPS:
@@ -562,7 +562,7 @@ class _Paginator:
                 self.y = whole[3]
                 k = n
             else:
-                whole = (len(self.page.frames), len(self.page.lines), self.y)  # to keep
+                start = (len(self.page.frames), len(self.page.lines), self.y)
         while k < n:
             room = bottom - self.y
             fit = 0
@@ -597,8 +597,8 @@ class _Paginator:
                 self.new_page(sect, si, natural=not pb)
                 para_top = self.y
                 chunk_start = k
-        if whole is not None and len(whole) == 3 and self.page is first_page:  # one chunk
-            frames_at, lines_at, top = whole
+        if start is not None and self.page is first_page:  # placed in one chunk
+            frames_at, lines_at, top = start
             keep_whole(lines, sect.left, top, box.index, role_of(props),
                        self.page.frames[frames_at:], self.page.lines[lines_at:], self.y)
         self.draw_para_borders(box, chunk_start, n, para_top, sect, closing=True)
