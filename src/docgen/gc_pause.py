@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
 
-__all__ = ["collecting", "collector_paused", "paused"]
+__all__ = ["collecting", "collector_paused", "paused", "started"]
 
 _lock = threading.Lock()
 _depth = 0  # engine pauses in progress, all threads
@@ -86,3 +87,22 @@ def collector_paused(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return run
+
+
+def started(modules: Iterable[str] = ()) -> None:
+    """A ``docgen`` process's start-up is over: the collector on, past what start-up made.
+
+    :func:`docgen.cli.entry` turns the collector off before anything is imported;
+    this imports the *modules* the command needs (``STARTUP`` in its module), moves
+    every object then alive — classes, functions, tables of some 300 modules, all kept
+    until the process ends — into the permanent generation (``gc.freeze``) and turns
+    the collector back on.  Collections then walk only what the command itself makes.
+    Measured on 2 cores (interleaved, 20 runs): a cold ``docgen build`` of the seed
+    took 326 ms against 340 ms with the collector walking them.  Only the process
+    entry calls this (a test calling ``cli.main`` repeatedly must not freeze its
+    garbage).
+    """
+    for name in modules:
+        importlib.import_module(name)
+    gc.freeze()
+    gc.enable()

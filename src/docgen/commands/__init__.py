@@ -28,6 +28,11 @@ SUMMARIES = {
 }
 
 
+#: The PDF engine's modules that every conversion imports as it goes: commands that
+#: convert import them while the process starts (their ``STARTUP``, docgen.gc_pause.started).
+PDF_ENGINE = ("docgen.pdf.docx_reader", "docgen.pdf.layout", "docgen.pdf.draw")
+
+
 def cli_name(module: str) -> str:
     """The command typed for a module: ``next_year`` → ``next-year``, ``import_`` → ``import``."""
     return module.rstrip("_").replace("_", "-")

@@ -17,10 +17,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docgen.commands import PDF_ENGINE
 from docgen.data_files import data_files, default_jobs
 
 if TYPE_CHECKING:
     from docgen.batch import BatchItem
+
+#: Imported while the process starts (docgen.gc_pause.started): what ``run`` imports.
+STARTUP = ("docgen.build", *PDF_ENGINE)
 
 
 def _jobs(text: str) -> int:

@@ -15,6 +15,9 @@ import argparse
 import sys
 from pathlib import Path
 
+#: Imported while the process starts (docgen.gc_pause.started): what ``run`` imports.
+STARTUP = ("docgen.check",)
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser(

@@ -11,7 +11,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from docgen.commands import PDF_ENGINE
 from docgen.errors import DocgenError, Location, RenderError
+
+#: Imported while the process starts (docgen.gc_pause.started): what ``run`` imports.
+STARTUP = ("docgen.pdf", *PDF_ENGINE)
 
 
 def add_parser(sub) -> None:
