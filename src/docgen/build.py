@@ -27,6 +27,8 @@ __all__ = ["BuildResult", "available_templates", "build", "find_template", "rend
 
 @dataclass
 class BuildResult:
+    """What one build wrote: the .docx and .pdf paths, the warnings, the time taken and the page count."""
+
     data: Path
     docx: Path
     pdf: Path | None

@@ -105,6 +105,8 @@ _UNDEFINED_NAME = re.compile(r"(?:attribute|key) '([^']+)'|'([^']+)' is undefine
 
 @dataclass
 class LoadResult:
+    """A loaded, validated and filled data file, with the warnings met."""
+
     document: Document
     warnings: list[DocgenWarning] = field(default_factory=list)
 

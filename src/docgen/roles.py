@@ -268,6 +268,8 @@ def role_of_marker(marker: str | None) -> Role | None:
 
 @dataclass(frozen=True)
 class StyleInfo:
+    """One style of a .docx: its ID, visible name, kind and how its role was recognised."""
+
     style_id: str
     name: str
     kind: str  # paragraph / character / table / numbering

@@ -51,6 +51,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Placeholder:
+    """A ``{{ … }}`` or ``{% … %}`` tag of a template and where it sits."""
+
     text: str  # the tag as the user sees it, e.g. {{ meta.title }}
     paragraph: int  # 1-based paragraph of word/document.xml (0: header or footer)
     part: str = "word/document.xml"
@@ -58,6 +60,8 @@ class Placeholder:
 
 @dataclass
 class TemplateReport:
+    """What :func:`check_template` found in a template: roles, placeholders, findings."""
+
     path: Path
     roles: dict[Role, StyleInfo] = field(default_factory=dict)  # every role the styles have
     used: set[Role] = field(default_factory=set)  # roles the template's paragraphs carry

@@ -20,12 +20,16 @@ _LOOSE = re.compile(
 
 @dataclass(frozen=True)
 class Problem:
+    """What is wrong with a 发文字号 or 令号 (Chinese message) and how to fix it."""
+
     message: str
     fix: str
 
 
 @dataclass(frozen=True)
 class DocNumber:
+    """The parts of a valid 发文字号: 机关代字, 年份 and 序号."""
+
     code: str  # 机关代字, e.g. 东政发
     year: int
     serial: int

@@ -63,6 +63,8 @@ class PageFacts:
 
 @dataclass(frozen=True)
 class Plan:
+    """What the 版记 needs: a page break before it, and maybe a blank page too."""
+
     page_break: bool = False  # start the 版记 on the next page
     blank_page: bool = False  # and put an unnumbered blank page before it
 

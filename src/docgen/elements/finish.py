@@ -72,6 +72,8 @@ def has_record(docx: bytes) -> bool:
 
 @dataclass
 class Finished:
+    """A finished .docx with its layout (drawn into the PDF as it is) and the warnings."""
+
     docx: bytes
     typeset: Typeset  # the layout of ``docx``
     warnings: list[DocgenWarning] = field(default_factory=list)

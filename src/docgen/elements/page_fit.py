@@ -58,6 +58,8 @@ Measure = Callable[[bytes], "Typeset"]
 
 @dataclass(frozen=True)
 class Trouble:
+    """The 署名 block alone on its page or split over two, and the points missing to fix it."""
+
     kind: str  # "alone" (no body text above the block on its page) or "split"
     page: int  # 0-based index of the page the block must share with the body
     first_para: int  # the block's first paragraph
@@ -109,6 +111,8 @@ def _missing(page: Page, height: float) -> float:
 
 @dataclass(frozen=True)
 class Squeeze:
+    """The fix for a :class:`Trouble`: paragraphs to set at a tighter exact line spacing."""
+
     paras: tuple[int, ...]  # paragraph indices to set
     line_pt: float  # their new exact line spacing
 

@@ -39,6 +39,8 @@ ENGINES = ("reportlab", "libreoffice")
 
 @dataclass
 class PdfResult:
+    """The PDF/A bytes of a .docx, the warnings met and the page count."""
+
     data: bytes
     warnings: list[DocgenWarning] = field(default_factory=list)
     pages: int = 0

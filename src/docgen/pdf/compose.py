@@ -80,6 +80,8 @@ def apply_auto_space(atoms: list[Atom], edges: list[int] | None = None) -> None:
 
 @dataclass(slots=True)
 class Seg:
+    """Part of an atom set in one face with one run's properties, with its advance."""
+
     text: str
     face: Face
     rp: RunProps
@@ -94,6 +96,8 @@ class Seg:
 
 @dataclass(slots=True)
 class Atom:
+    """An unbreakable unit of a paragraph for line breaking (text, tab, break or image)."""
+
     text: str
     width: float
     segs: list[Seg] = field(default_factory=list)
@@ -107,6 +111,8 @@ class Atom:
 
 @dataclass
 class LineBox:
+    """One composed line: its height, baseline and frames, relative to the line's top."""
+
     height: float
     baseline: float  # from the line's top
     frames: list[Frame]
@@ -118,6 +124,8 @@ class LineBox:
 
 @dataclass
 class ParaBox:
+    """A paragraph composed into lines, with its spacing, indents, borders and anchored images."""
+
     para: Paragraph
     index: int
     lines: list[LineBox]
@@ -139,6 +147,8 @@ class ParaBox:
 
 @dataclass
 class ComposeContext:
+    """What composing a section's paragraphs shares: font book, grid pitch, default tab, fields, atoms."""
+
     book: FontBook
     grid_pitch: float | None = None  # document grid line pitch (points), None = no grid
     default_tab: float = 21.0

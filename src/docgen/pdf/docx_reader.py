@@ -61,23 +61,31 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 
 @dataclass
 class Text:
+    """A run of text with its properties."""
+
     text: str
     rp: RunProps
 
 
 @dataclass
 class Tab:
+    """A tab character (w:tab) in a run."""
+
     rp: RunProps
 
 
 @dataclass
 class Break:
+    """A line, page or column break (w:br) in a run."""
+
     kind: str  # "line", "page", "column"
     rp: RunProps
 
 
 @dataclass
 class Field:
+    """A page number field (PAGE, NUMPAGES, SECTIONPAGES) and its number format."""
+
     code: str  # PAGE, NUMPAGES, SECTIONPAGES
     rp: RunProps
     fmt: str = "decimal"
@@ -85,6 +93,8 @@ class Field:
 
 @dataclass
 class Anchor:
+    """Where a floating picture sits (wp:anchor): position, wrapping, behind the text or not."""
+
     h_rel: str = "column"
     h_align: str | None = None
     h_offset: float = 0.0
@@ -97,6 +107,8 @@ class Anchor:
 
 @dataclass
 class Image:
+    """A picture, inline or anchored: its bytes, size in points and part name."""
+
     data: bytes
     width: float
     height: float
@@ -110,6 +122,8 @@ Inline = Text | Tab | Break | Field | Image
 
 @dataclass
 class Paragraph:
+    """One paragraph: resolved properties, inline items and where it is (for messages)."""
+
     props: ParaProps
     items: list[Inline]
     where: str
@@ -121,6 +135,8 @@ class Paragraph:
 
 @dataclass
 class Cell:
+    """One table cell: its blocks, span and merge, borders, alignment, shading and margins."""
+
     blocks: list[Block]
     span: int = 1
     vmerge: str | None = None  # "restart", "continue" or None
@@ -132,6 +148,8 @@ class Cell:
 
 @dataclass
 class Row:
+    """One table row: its cells, height and whether it repeats as a header."""
+
     cells: list[Cell]
     height: float = 0.0
     height_rule: str = "atLeast"
@@ -140,6 +158,8 @@ class Row:
 
 @dataclass
 class Table:
+    """A table: column grid, rows, borders, alignment and cell margins."""
+
     grid: list[float]
     rows: list[Row]
     borders: dict[str, Border | None]
@@ -154,6 +174,8 @@ Block = Paragraph | Table
 
 @dataclass
 class Section:
+    """One section: page size, margins, document grid, page numbers, headers, footers, blocks."""
+
     page_w: float = 595.3
     page_h: float = 841.9
     top: float = 72.0
@@ -209,6 +231,8 @@ class Section:
 
 @dataclass
 class DocxDocument:
+    """A .docx read for layout: its sections, settings, metadata and the warnings met."""
+
     sections: list[Section]
     even_odd: bool = False
     default_tab: float = 21.0

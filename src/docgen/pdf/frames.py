@@ -52,6 +52,8 @@ from typing import ClassVar
 
 @dataclass(frozen=True)
 class TextFrame:
+    """A run of glyphs of one font, size and colour on one baseline (``y``)."""
+
     x: float
     y: float
     text: str
@@ -73,6 +75,8 @@ class TextFrame:
 
 @dataclass(frozen=True)
 class RuleFrame:
+    """A straight line: a border or underline, ``width`` its stroke width."""
+
     missing: ClassVar[str] = ""  # no character stands for a missing one (TextFrame)
     x1: float
     y1: float
@@ -88,6 +92,8 @@ class RuleFrame:
 
 @dataclass(frozen=True)
 class RectFrame:
+    """A filled rectangle (cell shading)."""
+
     missing: ClassVar[str] = ""  # no character stands for a missing one (TextFrame)
     x: float
     y: float
@@ -100,6 +106,8 @@ class RectFrame:
 
 @dataclass(frozen=True)
 class ImageFrame:
+    """A picture, ``y`` its top edge; ``behind`` draws it under the text."""
+
     missing: ClassVar[str] = ""  # no character stands for a missing one (TextFrame)
     x: float
     y: float  # top edge
@@ -148,6 +156,8 @@ class LineInfo:
 
 @dataclass
 class Page:
+    """One laid-out page: size, page number, section, text area and frames in drawing order."""
+
     width: float
     height: float
     number: int  # the printed page number

@@ -58,6 +58,8 @@ EPS = 0.05
 
 @dataclass
 class Layout:
+    """A paginated document: its pages of frames and the warnings met."""
+
     pages: list[Page]
     warnings: list[DocgenWarning] = field(default_factory=list)
     # body paragraphs composed, by content (see _compose_key): a later layout of an edited
@@ -165,6 +167,8 @@ def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeConte
 
 @dataclass
 class RowBox:
+    """One composed table row: its height and frames."""
+
     height: float
     frames: list[Frame]  # relative to the row's top-left (table origin x)
     header: bool = False
@@ -172,6 +176,8 @@ class RowBox:
 
 @dataclass
 class TableBox:
+    """A composed table: its rows and left edge."""
+
     table: Table
     rows: list[RowBox]
     x: float

@@ -19,6 +19,8 @@ from docgen.errors import DocgenWarning
 
 @dataclass
 class Face:
+    """A registered font face: its metrics, whether bold is faked, and cached advances."""
+
     name: str  # reportlab font name
     ascent: float  # per 1000 units of size, positive
     descent: float  # per 1000 units of size, positive

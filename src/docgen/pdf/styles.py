@@ -82,6 +82,8 @@ class Border:
 
 @dataclass(frozen=True)
 class RunProps:
+    """The effective properties of a run (points unless noted)."""
+
     font_ascii: str = "Times New Roman"
     font_east_asia: str = "宋体"
     size: float = 10.5
@@ -110,6 +112,8 @@ class RunProps:
 
 @dataclass(frozen=True)
 class ParaProps:
+    """The effective properties of a paragraph (points, except ``*_chars`` and ``line_multiple``)."""
+
     style_id: str | None = None
     style_name: str | None = None
     align: str = "left"  # left, center, right, both, distribute
@@ -366,6 +370,8 @@ _PARA_KEYS = {f for f in ParaProps.__dataclass_fields__} - {"mark", "style_id", 
 
 @dataclass
 class _Style:
+    """One w:style of styles.xml with its own (unmerged) properties."""
+
     style_id: str
     kind: str
     name: str
