@@ -441,3 +441,29 @@ def test_a_failed_prefetch_lists_nothing_rather_than_hang(monkeypatch, tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))
     fonts.prefetch_system_fonts()
     assert fonts._fc_list_faces() == []
+
+
+def test_a_forked_child_lists_the_fonts_itself(monkeypatch):
+    """A batch worker forked after a prefetch must not read its parent's fc-list pipe."""
+    import os
+    import shutil
+
+    import docgen.pdf.fonts as fonts
+
+    if not shutil.which("fc-list") or not hasattr(os, "fork"):
+        pytest.skip("no fontconfig or no fork here")
+    monkeypatch.setattr(fonts, "_REGISTRY", None)
+    late = fonts._fc_list_faces()
+    fonts.prefetch_system_fonts()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: lists the fonts with a run of its own
+        try:
+            os.write(write, b"1" if fonts._fc_list_faces() == late else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
+    os.close(read)
+    assert fonts._fc_list_faces() == late  # the parent's prefetched list is whole

@@ -164,7 +164,8 @@ def main(argv: list[str] | None = None, *, process_entry: bool = False) -> int:
 
     ``process_entry``: called by :func:`entry` with the collector off since the process
     began; start-up ends (:func:`docgen.gc_pause.started`) once the command's modules
-    (its module's ``STARTUP``) are imported.
+    (its module's ``STARTUP``) are imported.  A command module's ``prefetch(args)`` runs
+    first: work started in the background meanwhile (fontconfig's font list).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     with chinese_argparse():
@@ -180,7 +181,10 @@ def main(argv: list[str] | None = None, *, process_entry: bool = False) -> int:
         if process_entry:
             from docgen.gc_pause import started  # noqa: PLC0415 - not needed for --help
 
-            started(getattr(sys.modules[args.run.__module__], "STARTUP", ()))
+            command = sys.modules[args.run.__module__]
+            if hasattr(command, "prefetch"):  # background work that overlaps the imports
+                command.prefetch(args)
+            started(getattr(command, "STARTUP", ()))
         return int(args.run(args) or 0)
     except DocgenError as exc:
         print(exc.describe(), file=sys.stderr)

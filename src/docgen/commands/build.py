@@ -216,12 +216,29 @@ class RichReporter:
 # --------------------------------------------------------------------------
 
 
+def prefetch(args: argparse.Namespace) -> None:
+    """For one document built here: fontconfig lists the fonts in the background while the
+    build's modules are imported and the .docx is made (page planning lays the document
+    out, so every build needs them).  A batch's workers list them themselves."""
+    from docgen.errors import DocgenError  # noqa: PLC0415
+    from docgen.rows import rows_spec  # noqa: PLC0415
+
+    try:
+        files = data_files(args.data)
+        if len(files) != 1 or rows_spec(files, args.rows, args.sheet, args.name_column):
+            return
+    except DocgenError:
+        return  # run() reports it
+    from docgen.pdf.fonts import prefetch_system_fonts  # noqa: PLC0415
+
+    prefetch_system_fonts()
+
+
 def run_single(path: Path, args: argparse.Namespace) -> int:
     """Today's behaviour for one file: errors go up to cli.py (message, exit 1)."""
-    if not args.no_pdf and args.pdf_engine == "reportlab":
-        from docgen.pdf.fonts import prefetch_system_fonts  # noqa: PLC0415
+    from docgen.pdf.fonts import prefetch_system_fonts  # noqa: PLC0415
 
-        prefetch_system_fonts()  # fontconfig lists the fonts while the .docx is made
+    prefetch_system_fonts()  # (started already when the process began with this command)
     from docgen.build import build  # noqa: PLC0415
 
     result = build(path, template=args.template, out_dir=Path(args.out), pdf=not args.no_pdf,

@@ -523,6 +523,7 @@ def _scan_folder(folder: Path) -> list[FontFace]:
 
 _FC_FORMAT = "%{file}\t%{index}\t%{family}\t%{postscriptname}\t%{weight}\t%{fontformat}\n"
 _fc_running: subprocess.Popen | None = None  # started by prefetch_system_fonts, not yet read
+_fc_owner = 0  # the process that started it (a forked child lists the fonts itself)
 
 
 def prefetch_system_fonts() -> None:
@@ -532,11 +533,12 @@ def prefetch_system_fonts() -> None:
     when the command starts, fontconfig's ~20 ms run on the other core while Python
     imports and renders the .docx.  Nothing is cached: the list is as fresh as before.
     """
-    global _fc_running
-    if _fc_running is not None or _REGISTRY is not None:
+    global _fc_running, _fc_owner
+    if (_fc_running is not None and _fc_owner == os.getpid()) or _REGISTRY is not None:
         return
     exe = shutil.which("fc-list")
     if exe:
+        _fc_owner = os.getpid()
         with contextlib.suppress(OSError, ValueError):
             _fc_running = subprocess.Popen([exe, "--format", _FC_FORMAT], stdout=subprocess.PIPE,
                                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
@@ -545,7 +547,7 @@ def prefetch_system_fonts() -> None:
 def _fc_list_output() -> str | None:
     global _fc_running
     running, _fc_running = _fc_running, None
-    if running is not None:
+    if running is not None and _fc_owner == os.getpid():
         try:
             out, _ = running.communicate(timeout=60)
         except (OSError, subprocess.SubprocessError):
