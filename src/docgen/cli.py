@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None, *, process_entry: bool = False) -> int:
     began; start-up ends (:func:`docgen.gc_pause.started`) once the command's modules
     (its module's ``STARTUP``) are imported.  A command module's ``prefetch(args)`` runs
     first: work started in the background meanwhile (fontconfig's font list).  The code
-    of the dataclasses defined meanwhile comes from :mod:`docgen.dataclass_code_cache`.
+    of the dataclasses defined meanwhile comes from :mod:`docgen.compile_cache`.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     with chinese_argparse():
@@ -206,22 +206,22 @@ def main(argv: list[str] | None = None, *, process_entry: bool = False) -> int:
             traceback.print_exc()
         return 3
     finally:
-        cache = sys.modules.get("docgen.dataclass_code_cache") if process_entry else None
+        cache = sys.modules.get("docgen.compile_cache") if process_entry else None
         if cache is not None:  # the dataclasses of modules the command imported as it went
             cache.save()
 
 
 def _start_up(args: argparse.Namespace) -> None:
     """The process's start-up for the command in ``args`` (see :func:`main`)."""
-    from docgen import dataclass_code_cache  # noqa: PLC0415 - not needed for --help
+    from docgen import compile_cache  # noqa: PLC0415 - not needed for --help
     from docgen.gc_pause import started  # noqa: PLC0415
 
-    dataclass_code_cache.install()
+    compile_cache.install()
     command = sys.modules[args.run.__module__]
     if hasattr(command, "prefetch"):  # background work that overlaps the imports
         command.prefetch(args)
     started(getattr(command, "STARTUP", ()))
-    dataclass_code_cache.save()
+    compile_cache.save()
 
 
 # One-shot commands whose process ends without Python's interpreter teardown (see entry).

@@ -1,7 +1,7 @@
 """The user's cache folder for docgen: ``$XDG_CACHE_HOME/docgen/<kind>`` (default ``~/.cache``).
 
 Converted fonts (``fonts``), Jinja's compiled template code (``jinja``), the dataclasses'
-compiled methods (``code``) and remembered safety checks (``checked``) live there;
+methods and regular expressions compiled at start-up (``code``) and remembered safety checks (``checked``) live there;
 everything in it can be deleted at any time.
 """
 
