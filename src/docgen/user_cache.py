@@ -1,8 +1,8 @@
 """The user's cache folder for docgen: ``$XDG_CACHE_HOME/docgen/<kind>`` (default ``~/.cache``).
 
 Converted fonts (``fonts``), Jinja's compiled template code (``jinja``), the dataclasses'
-methods and regular expressions compiled at start-up (``code``) and remembered safety checks (``checked``) live there;
-everything in it can be deleted at any time.
+methods and regular expressions compiled at start-up (``code``) and remembered safety
+checks (``checked``) live there; everything in it can be deleted at any time.
 """
 
 from __future__ import annotations
