@@ -34,6 +34,14 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
+def prefetch(args) -> None:
+    """fontconfig lists the fonts in the background while the engine's modules are imported."""
+    if args.engine == "reportlab":
+        from docgen.pdf.fonts import prefetch_system_fonts  # noqa: PLC0415
+
+        prefetch_system_fonts()
+
+
 def run(args) -> int:
     from docgen.pdf import docx_to_pdf
     from docgen.safety import atomic_write_bytes
