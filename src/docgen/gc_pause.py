@@ -15,6 +15,9 @@ serve` builds in worker threads); a Jinja render in any thread (:func:`collectin
 entered by the sandbox) turns the collector back on for its duration, whatever
 another thread's pause.  When the last pause ends, the collector is as it was before
 the first (a caller's own ``gc.disable()`` is left alone).
+
+A ``docgen`` process also starts with the collector off, until the command's modules
+are imported; :func:`started` then freezes what start-up made and turns it on.
 """
 
 from __future__ import annotations
