@@ -299,7 +299,7 @@ _ROLES: tuple[_Role, ...] = (
 
 def _norm(name: str) -> str:
     """Comparison key of a font name: case, spaces and full-width forms ignored."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).casefold()
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()  # \s, as str.split
 
 
 # Per-glyph fallback chains: when the font that serves a run lacks a character,
@@ -576,7 +576,10 @@ def _fc_list_faces() -> list[FontFace]:
         if len(parts) != 6 or not parts[0]:
             continue
         file, index, fams, ps, weight, fmt_name = parts
-        families = tuple(f.replace("\\,", ",").strip() for f in re.split(r"(?<!\\),", fams) if f)
+        if os.path.splitext(file)[1].lower() not in FONT_SUFFIXES:
+            continue  # Type 1, bitmap: unusable by reportlab
+        names = re.split(r"(?<!\\),", fams) if "\\," in fams else fams.split(",")
+        families = tuple(f.replace("\\,", ",").strip() for f in names if f)
         if not families:
             continue
         try:
@@ -585,8 +588,6 @@ def _fc_list_faces() -> list[FontFace]:
         except ValueError:
             continue
         path = Path(file)
-        if path.suffix.lower() not in FONT_SUFFIXES:
-            continue  # Type 1, bitmap: unusable by reportlab
         english = [f for f in families if f.isascii()]
         faces.append(FontFace(path=path, index=idx, families=families,
                               family=(english or list(families))[0], postscript_name=ps,
