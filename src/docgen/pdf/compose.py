@@ -20,7 +20,7 @@ from operator import attrgetter
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
-from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame
+from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame, text_frame
 from docgen.pdf.grid import grid_line
 from docgen.pdf.linebreak import (
     break_lines,
@@ -104,7 +104,7 @@ class Atom:
     kind: str = "text"  # text, tab, break, page, image
     image: Image | None = None
     extra: float = 0.0  # trailing space (CJK/Latin auto spacing), included in width
-    # a one-character atom of its run's own face: (face, run props, size, rise), one tuple
+    # a one-character atom of its run's own face: the run's :func:`frame_style`, one tuple
     # shared by the run's atoms, so a line's frame joins it by identity (_line_frames)
     fast: tuple | None = None
 
@@ -321,7 +321,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
             face, size, rise, _, _ = face_of(rp, cjk)  # looked up (and recorded) per paragraph
             found = shared.get((rp, cjk))
             if found is None:
-                found = shared[(rp, cjk)] = ({}, (face, rp, size, rise))
+                found = shared[(rp, cjk)] = ({}, frame_style(face, rp, size, rise))
             made_atoms[(id(rp), cjk)] = found
         return found
 
@@ -516,7 +516,8 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     kinds = list(map(_KIND, atoms))
     breaks = ([i for i, kind in enumerate(kinds) if kind == "break" or kind == "page"]
               if "break" in kinds or "page" in kinds else [])
-    lines = break_lines(atoms, first_w, other_w, breaks=breaks, tab_width=tab_width)
+    texts = list(map(_TEXT, atoms))
+    lines = break_lines(atoms, first_w, other_w, breaks=breaks, tab_width=tab_width, texts=texts)
     mark_face = ctx.book.face(props.mark.font_east_asia, props.mark.bold)
     mark = ((mark_face.line_ascent or mark_face.ascent) * props.mark.size / 1000,
             (mark_face.line_descent or mark_face.descent) * props.mark.size / 1000)
@@ -541,7 +542,7 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
         elif props.align == "right":
             origin += avail - used
         frames, text, x_end = _line_frames(atoms, line.start, line.end, origin, gap, tab_stop,
-                                           is_first)
+                                           is_first, texts)
         page_break = line.forced and line.end < len(atoms) and atoms[line.end].kind == "page"
         boxes.append(LineBox(h, base, frames, text, origin, x_end, page_break))
     before = props.before_lines * (ctx.grid_pitch or 12.0) if props.before_lines else props.before
@@ -592,27 +593,50 @@ def _back(s: Seg, x: float, width: float) -> RectFrame | None:
     return RectFrame(x, -asc - s.rise, width, asc + desc, fill)
 
 
+def frame_style(face: Face, rp: RunProps, size: float, rise: float) -> tuple:
+    """(face, run props, size, rise, key, fields) of the text frames of a segment so set.
+
+    ``key``: what decides whether two segments may share a frame; ``fields``: the frame's
+    fields but its position, text, width and character spacing (every field, in the
+    class's order), copied for each frame.  Built once per run (:func:`build_atoms` keeps
+    it as its atoms' ``fast``), or per segment of another face.
+    """
+    fields = {"x": 0.0, "y": -rise, "text": "", "font": face.name, "size": size,
+              "color": rp.color, "char_space": 0.0, "fake_bold": face.fake_bold,
+              "underline": rp.underline, "strike": rp.strike, "width": 0.0, "para": 0,
+              "role": "", "missing": "", "skew": OBLIQUE if rp.italic else 0.0,
+              "underline_style": (rp.underline_style
+                                  if rp.underline and rp.underline_style != "single" else "single"),
+              "strike_style": "double" if rp.double_strike else "single"}
+    key = (face.name, size, rp.color, face.fake_bold or False, rp.underline, rp.strike, rise,
+           rp.italic, rp.underline_style, rp.double_strike)
+    return face, rp, size, rise, key, fields
+
+
 def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
-                 tab_stop, is_first: bool) -> tuple[list[Frame], str, float]:
+                 tab_stop, is_first: bool, texts: list[str] | None = None
+                 ) -> tuple[list[Frame], str, float]:
+    """The frames of atoms ``start:end`` set from ``x`` with ``gap`` after each, the line's
+    text and where it ends (``texts``: the atoms' texts, if the caller has them)."""
     frames: list[Frame] = []
     backs: list[Frame] = []  # highlights and shading, drawn under the text
     stop = trim_trailing(atoms, start, end)
-    cur: dict | None = None  # an open run of single-character atoms (its text and width below)
+    cur: dict | None = None  # an open frame's fields (but its text and width, below)
+    cur_key: tuple | None = None  # and its frame_style key
     cur_parts: list[str] = []
     cur_w = 0.0
     # the open run's (face, run props, size, rise) when its run props draw nothing behind the
     # text: a single-character atom with the same four joins it without building its key
     fast: tuple | None = None
-    # (face, run props, size, rise, key) of the last segment: the key is built once per run
-    key_of: tuple = (None, None, None, None, None)
+    # the frame_style of the last segment
+    key_of: tuple = (None, None, None, None, None, None)
 
     def close() -> None:
         nonlocal cur, fast
         if cur is not None:
-            cur.pop("_key", None)
             cur["text"] = "".join(cur_parts)
             cur["width"] = cur_w
-            frames.append(TextFrame(**cur))
+            frames.append(text_frame(cur))
             cur = fast = None
 
     x0 = x
@@ -661,32 +685,26 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
                     backs.append(back)
             if not (key_of[0] is s.face and key_of[1] is rp and key_of[2] == s.size
                     and key_of[3] == s.rise):
-                key_of = (s.face, rp, s.size, s.rise,
-                          (s.face.name, s.size, rp.color, s.face.fake_bold or False, rp.underline,
-                           rp.strike, s.rise, rp.italic, rp.underline_style, rp.double_strike))
+                style = a.fast if single else None  # a one-character atom's run style
+                key_of = style if style is not None else frame_style(s.face, rp, s.size, s.rise)
             key = key_of[4]
-            if (single and cur is not None and cur["_key"] == key
+            if (single and cur is not None and cur_key == key
                     and abs(cur["char_space"] - tc) < 1e-6):
                 cur_parts.append(s.text)
                 cur_w += s.width + gap
             else:
                 close()
-                cur = {"x": x, "y": -s.rise, "font": s.face.name, "size": s.size,
-                       "color": rp.color, "char_space": tc, "fake_bold": s.face.fake_bold,
-                       "underline": rp.underline, "strike": rp.strike, "_key": key}
+                cur = dict(key_of[5])
+                cur["x"] = x
+                cur["char_space"] = tc
+                cur_key = key
                 cur_parts = [s.text]
                 cur_w = s.width + (gap if single else 0.0)
-                if rp.italic:
-                    cur["skew"] = OBLIQUE
-                if rp.underline and rp.underline_style != "single":
-                    cur["underline_style"] = rp.underline_style
-                if rp.double_strike:
-                    cur["strike_style"] = "double"
                 if s.missing:
                     cur["missing"] = s.missing
                     close()
                 elif single and not (rp.highlight or rp.shading):
-                    fast = a.fast if a.fast is not None else (s.face, rp, s.size, s.rise)
+                    fast = a.fast if a.fast is not None else key_of
             x += s.width
             if not single:
                 close()
@@ -695,7 +713,8 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             close()
     close()
     x_end = x - gap if stop > start else x
-    text = "".join(map(_TEXT, atoms[start:stop]))  # the line's text, a tab as a space
+    # the line's text, a tab as a space
+    text = "".join(texts[start:stop] if texts is not None else map(_TEXT, atoms[start:stop]))
     if "\t" in text:
         text = "".join([" " if a.kind == "tab" else a.text for a in atoms[start:stop]])
     return backs + frames, text, x_end

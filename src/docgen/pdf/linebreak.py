@@ -157,6 +157,7 @@ def break_lines(
     is_break: Callable[[int], bool] | None = None,
     tab_width: Callable[[int, float, bool], float] | None = None,
     breaks: Collection[int] | None = None,
+    texts: list[str] | None = None,
 ) -> list[Line]:
     """Greedy first-fit line breaking with kinsoku repaired by pulling down.
 
@@ -165,12 +166,14 @@ def break_lines(
     forced line break (it ends its line and takes no room).  ``tab_width(i,
     x, first)`` gives the advance of a tab atom starting at ``x`` on the first
     line (``first``) or a later one.  ``breaks``: the forced breaks' indices, instead
-    of asking ``is_break`` about every atom.
+    of asking ``is_break`` about every atom.  ``texts``: the atoms' texts, if the caller
+    has them.
     """
     lines: list[Line] = []
     n = len(atoms)
     # the atoms' texts, widths and kinds once, as lists (the loops below are the hot path)
-    texts = list(map(_TEXT, atoms))
+    if texts is None:
+        texts = list(map(_TEXT, atoms))
     widths = list(map(_WIDTH, atoms))
     space = list(map(str.isspace, texts))  # _is_space: a newline is not a space
     if "\n" in texts:
