@@ -353,20 +353,27 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
                     stop = min(end, ends[bisect_right(ends, pos)])
                     made, fast = group(rp, True)
                     chars = text[pos:stop]
-                    if not made.keys() >= set(chars):
+                    known = len(atoms)
+                    try:
+                        atoms.extend(map(made.__getitem__, chars))
+                    except KeyError:  # a character new to the run's properties
+                        del atoms[known:]
                         for j, ch in enumerate(chars):
                             if ch not in made:
                                 made[ch] = single(ch, rp, True, fast, pos + j)
-                    atoms.extend(map(made.__getitem__, chars))
+                        atoms.extend(map(made.__getitem__, chars))
                     pos = stop
                 continue
             if not cjk and edges is not None:
                 edges.append(len(atoms))  # where text that is not East Asian starts …
+            last_rp = None
             for cl in found:
                 n = len(cl)
                 rp = rps[pos]
                 if n == 1 or ends[bisect_right(ends, pos)] >= pos + n:  # within one text run
-                    made, fast = group(rp, cjk)
+                    if rp is not last_rp:
+                        made, fast = group(rp, cjk)
+                        last_rp = rp
                     atom = made.get(cl)
                     if atom is None:
                         atom = made[cl] = (single(cl, rp, cjk, fast, pos) if n == 1 else
@@ -628,8 +635,9 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
     # the open run's (face, run props, size, rise) when its run props draw nothing behind the
     # text: a single-character atom with the same four joins it without building its key
     fast: tuple | None = None
-    # the frame_style of the last segment
+    # the frame_style of the last segment, and of the last one with no run style of its own
     key_of: tuple = (None, None, None, None, None, None)
+    other = key_of
 
     def close() -> None:
         nonlocal cur, fast
@@ -686,7 +694,13 @@ def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
             if not (key_of[0] is s.face and key_of[1] is rp and key_of[2] == s.size
                     and key_of[3] == s.rise):
                 style = a.fast if single else None  # a one-character atom's run style
-                key_of = style if style is not None else frame_style(s.face, rp, s.size, s.rise)
+                if style is not None:
+                    key_of = style
+                elif (other[0] is s.face and other[1] is rp and other[2] == s.size
+                      and other[3] == s.rise):
+                    key_of = other
+                else:
+                    key_of = other = frame_style(s.face, rp, s.size, s.rise)
             key = key_of[4]
             if (single and cur is not None and cur_key == key
                     and abs(cur["char_space"] - tc) < 1e-6):
