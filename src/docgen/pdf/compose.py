@@ -529,26 +529,31 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     mark = ((mark_face.line_ascent or mark_face.ascent) * props.mark.size / 1000,
             (mark_face.line_descent or mark_face.descent) * props.mark.size / 1000)
     boxes: list[LineBox] = []
+    heights: dict[tuple[float, float], tuple[float, float]] = {}  # line_height by metrics
     for n, line in enumerate(lines):
         is_first = n == 0
         is_last = n == len(lines) - 1
         avail = first_w if is_first else other_w
         origin = left + (first if is_first else 0.0)
-        asc, desc = _line_metrics(atoms, line.start, line.end, mark)
-        h, base = line_height(props, asc, desc, ctx.grid_pitch)
+        metrics = _line_metrics(atoms, line.start, line.end, mark)
+        got = heights.get(metrics)
+        if got is None:
+            got = heights[metrics] = line_height(props, *metrics, ctx.grid_pitch)
+        h, base = got
         gap = 0.0
         justify = props.align == "distribute" or (
             props.align == "both" and not is_last and not line.forced)
+        stop = trim_trailing(atoms, line.start, line.end)
         if justify:
-            gap = justify_gap(atoms, line, avail)
-            used = line.width + gap * max(trim_trailing(atoms, line.start, line.end) - line.start - 1, 0)
+            gap = justify_gap(atoms, line, avail, stop)
+            used = line.width + gap * max(stop - line.start - 1, 0)
         else:
             used = line.width
         if props.align == "center":
             origin += (avail - used) / 2
         elif props.align == "right":
             origin += avail - used
-        frames, text, x_end = _line_frames(atoms, line.start, line.end, origin, gap, tab_stop,
+        frames, text, x_end = _line_frames(atoms, line.start, stop, origin, gap, tab_stop,
                                            is_first, texts)
         page_break = line.forced and line.end < len(atoms) and atoms[line.end].kind == "page"
         boxes.append(LineBox(h, base, frames, text, origin, x_end, page_break))
@@ -620,14 +625,14 @@ def frame_style(face: Face, rp: RunProps, size: float, rise: float) -> tuple:
     return face, rp, size, rise, key, fields
 
 
-def _line_frames(atoms: list[Atom], start: int, end: int, x: float, gap: float,
+def _line_frames(atoms: list[Atom], start: int, stop: int, x: float, gap: float,
                  tab_stop, is_first: bool, texts: list[str] | None = None
                  ) -> tuple[list[Frame], str, float]:
-    """The frames of atoms ``start:end`` set from ``x`` with ``gap`` after each, the line's
-    text and where it ends (``texts``: the atoms' texts, if the caller has them)."""
+    """The frames of a line's atoms ``start:stop`` (its trailing spaces left out) set from
+    ``x`` with ``gap`` after each, the line's text and where it ends (``texts``: the atoms'
+    texts, if the caller has them)."""
     frames: list[Frame] = []
     backs: list[Frame] = []  # highlights and shading, drawn under the text
-    stop = trim_trailing(atoms, start, end)
     cur: dict | None = None  # an open frame's fields (but its text and width, below)
     cur_key: tuple | None = None  # and its frame_style key
     cur_parts: list[str] = []

@@ -30,10 +30,9 @@ import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import accumulate, islice
 from operator import attrgetter
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # Characters that must not begin a line (closing punctuation, small kana, …).
 NO_LINE_START = frozenset(
@@ -123,9 +122,9 @@ class AtomLike(Protocol):
     text: str
 
 
-@dataclass(frozen=True)
-class Line:
-    """Atoms ``start:end`` form one line; ``width`` excludes trailing spaces."""
+class Line(NamedTuple):
+    """Atoms ``start:end`` form one line; ``width`` excludes trailing spaces (a named tuple:
+    one is made for every line, at C speed)."""
 
     start: int
     end: int
@@ -188,7 +187,7 @@ def break_lines(
     # the common case: arithmetic over running sums (no Python step per atom); the sums
     # are the same left-to-right additions as the loop below, so the result is identical
     summed = plain and (not widths or min(widths) >= 0.0)
-    room = 64  # atoms summed ahead of a line's start (twice the last line's, at least 16)
+    room = 64  # atoms summed ahead of a line's start (the last line's and 8, at least 16)
     if not summed:
         brk = [False] * n
         for j in breaks:
@@ -228,7 +227,7 @@ def break_lines(
             while k >= start and space[k]:
                 k -= 1
             content = sums[k - start + 1] if k >= start else 0.0
-            room = max(16, 2 * (end - start))
+            room = max(16, end - start + 8)
         else:
             content = _content_width(texts, widths, space, start, end,
                                      tab_width if tabs else None, not lines)
@@ -321,9 +320,12 @@ def trim_trailing(atoms: Sequence[AtomLike], start: int, end: int) -> int:
     return end
 
 
-def justify_gap(atoms: Sequence[AtomLike], line: Line, width: float) -> float:
-    """Extra space per inter-atom gap that makes ``line`` exactly ``width`` wide."""
-    end = trim_trailing(atoms, line.start, line.end)
+def justify_gap(atoms: Sequence[AtomLike], line: Line, width: float,
+                end: int | None = None) -> float:
+    """Extra space per inter-atom gap that makes ``line`` exactly ``width`` wide (``end``:
+    where the line ends without its trailing spaces, if the caller knows)."""
+    if end is None:
+        end = trim_trailing(atoms, line.start, line.end)
     gaps = end - line.start - 1
     slack = width - line.width
     if gaps <= 0 or slack <= 0:
