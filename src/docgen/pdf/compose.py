@@ -92,6 +92,8 @@ class Seg:
     # the run's own face: its metrics size the line, so a fallback glyph does not make the
     # line taller (Word keeps the line height of the run's font)
     line_face: Face | None = None
+    # its frame_style when it is set as its run's atoms are (their ``fast``): a Latin word's
+    style: tuple | None = None
 
 
 @dataclass(slots=True)
@@ -279,6 +281,14 @@ def _atom_of(cluster: str, segs: list[Seg]) -> Atom:
     return Atom(cluster, segs[0].width if len(segs) == 1 else sum(s.width for s in segs), segs)
 
 
+def _styled(atom: Atom, style: tuple) -> Atom:
+    """``atom`` with ``style`` (its run's frame_style) given to the segments set like it."""
+    for s in atom.segs:
+        if s.face is style[0] and s.size == style[2] and s.rise == style[3] and not s.missing:
+            s.style = style
+    return atom
+
+
 def build_atoms(para: Paragraph, ctx: ComposeContext,
                 edges: list[int] | None = None) -> tuple[list[Atom], list[Image]]:
     """The paragraph's atoms (see :mod:`linebreak`) and its anchored images.
@@ -377,7 +387,8 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
                     atom = made.get(cl)
                     if atom is None:
                         atom = made[cl] = (single(cl, rp, cjk, fast, pos) if n == 1 else
-                                           _atom_of(cl, _segments(cl, rps[pos:pos + n], book, runs)))
+                                           _styled(_atom_of(cl, _segments(cl, rps[pos:pos + n],
+                                                                          book, runs)), fast))
                 else:
                     atom = _atom_of(cl, _segments(cl, rps[pos:pos + n], book, runs))
                 append(atom)
@@ -698,7 +709,7 @@ def _line_frames(atoms: list[Atom], start: int, stop: int, x: float, gap: float,
                     backs.append(back)
             if not (key_of[0] is s.face and key_of[1] is rp and key_of[2] == s.size
                     and key_of[3] == s.rise):
-                style = a.fast if single else None  # a one-character atom's run style
+                style = a.fast if single else s.style  # the run's style, if set like it
                 if style is not None:
                     key_of = style
                 elif (other[0] is s.face and other[1] is rp and other[2] == s.size

@@ -42,10 +42,11 @@ def shift(frame: Frame, dx: float, dy: float, para: int | None = None,
           role: str | None = None) -> Frame:
     """A copy of ``frame`` moved by (dx, dy), tagged with ``para``/``role`` when given.
 
-    Copies the instance dict instead of calling the constructor: it is the hot
-    path of layout, and it keeps any optional field a frame class has.
+    Copies the instance dict instead of calling the constructor, and gives the copy to
+    the new frame as its own dict: it is the hot path of layout, and it keeps any
+    optional field a frame class has.
     """
-    d = dict(frame.__dict__)
+    d = frame.__dict__.copy()
     if type(frame) is RuleFrame:
         d["x1"] += dx
         d["x2"] += dx
@@ -58,7 +59,7 @@ def shift(frame: Frame, dx: float, dy: float, para: int | None = None,
         d["para"] = para
         d["role"] = role or ""
     out = object.__new__(type(frame))
-    out.__dict__.update(d)
+    object.__setattr__(out, "__dict__", d)  # frames are frozen: past their __setattr__
     return out
 
 

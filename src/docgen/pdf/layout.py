@@ -77,7 +77,8 @@ def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | 
     if content is None:
         if any(isinstance(it, Image) for it in para.items):
             return None
-        content = content_key(para.props, para.items)
+        # hashed once: the key is looked up and kept in up to four dictionaries
+        content = Hashed(content_key(para.props, para.items))
     # a header's or footer's fields (PAGE …) are resolved from ctx.fields
     return (content, width, ctx.grid_pitch, ctx.default_tab, tuple(ctx.fields.items()))
 
