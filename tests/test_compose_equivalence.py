@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from docgen.pdf.compose import ComposeContext, apply_auto_space, build_atoms
+from docgen.pdf.compose import ComposeContext, _atom_of, _segments, apply_auto_space, build_atoms
 from docgen.pdf.docx_reader import Paragraph, Text
 from docgen.pdf.metrics import DocumentFonts, get_fontbook
 from docgen.pdf.styles import ParaProps, RunProps
@@ -45,3 +45,23 @@ def test_auto_space_from_edges_equals_looking_at_every_pair():
             [(a.text, a.width, a.extra) for a in every]
         gaps += sum(1 for a in atoms if a.extra)
     assert gaps > 100  # the texts do meet at CJK-Latin edges
+
+
+def test_words_of_one_run_are_the_atoms_segments_makes():
+    """build_atoms' one-segment shortcut for a cluster of one run gives _segments' atom."""
+    rng = random.Random(16)
+    ctx = ComposeContext(DocumentFonts(get_fontbook()))
+    words = 0
+    for _ in range(300):
+        atoms, _ = build_atoms(_paragraph(rng), ctx)
+        for a in atoms:
+            if a.kind != "text" or len(a.text) < 2 or len({id(s.rp) for s in a.segs}) != 1:
+                continue
+            plain = _atom_of(a.text, _segments(a.text, [a.segs[0].rp] * len(a.text), ctx.book))
+            assert (a.text, a.width) == (plain.text, plain.width)
+            assert [(s.text, s.face, s.rp, s.size, s.width, s.rise, s.missing, s.line_face)
+                    for s in a.segs] == \
+                [(s.text, s.face, s.rp, s.size, s.width, s.rise, s.missing, s.line_face)
+                 for s in plain.segs]
+            words += 1
+    assert words > 100

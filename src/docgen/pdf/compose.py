@@ -347,6 +347,22 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
                         None if rp.highlight or rp.shading else fast)
         return _atom_of(ch, _segments(ch, rps[pos:pos + 1], book, runs))
 
+    def word(cl: str, rp: RunProps, cjk: bool, fast: tuple, pos: int) -> Atom:
+        """A new atom of a cluster of one run (a Latin word, a doubled dash): one segment
+        when the run's face has every character, as _segments would make it (advances
+        added left to right), else _segments' fallback fonts."""
+        face, size, rise, k, spacing = face_of(rp, cjk)
+        cmap = face.cmap()
+        if cmap is not None and not all(map(cmap.__contains__, map(ord, cl))):
+            return _styled(_atom_of(cl, _segments(cl, rps[pos:pos + len(cl)], book, runs)), fast)
+        widths = face.widths
+        width = 0.0
+        for j, ch in enumerate(cl):
+            w = widths.get(ch)
+            adv = (face.advance(ch) if w is None else w) * k + spacing
+            width = adv if j == 0 else width + adv
+        return _styled(Atom(cl, width, [Seg(cl, face, rp, size, width, rise, "", face)]), fast)
+
     def flush() -> None:
         if not buf:
             return
@@ -387,8 +403,7 @@ def build_atoms(para: Paragraph, ctx: ComposeContext,
                     atom = made.get(cl)
                     if atom is None:
                         atom = made[cl] = (single(cl, rp, cjk, fast, pos) if n == 1 else
-                                           _styled(_atom_of(cl, _segments(cl, rps[pos:pos + n],
-                                                                          book, runs)), fast))
+                                           word(cl, rp, cjk, fast, pos))
                 else:
                     atom = _atom_of(cl, _segments(cl, rps[pos:pos + n], book, runs))
                 append(atom)
