@@ -118,6 +118,9 @@ class _PageWriter:
         self.tr: int | None = None
         self.used: dict[str, EmbeddedFont] = {}  # resource name -> font, on this page
         self.images: dict[str, int] = {}  # resource name -> object number
+        # the last text frame's baseline and its PDF y (a line's frames share it)
+        self.baseline: float | None = None
+        self.pdf_y = ""
 
     # -- state ---------------------------------------------------------------
     def _fill(self, rgb: str) -> None:
@@ -142,9 +145,9 @@ class _PageWriter:
 
     # -- frames --------------------------------------------------------------
     def text(self, f: TextFrame) -> None:
-        font = self.fonts.get(f.font)
+        font = self.fonts.by_name.get(f.font) or self.fonts.get(f.font)
         ops = self.ops
-        rgb = _rgb(f.color)
+        rgb = _RGB.get(f.color) or _rgb(f.color)
         if self.fill != rgb:
             ops.append(rgb + " rg")
             self.fill = rgb
@@ -171,8 +174,11 @@ class _PageWriter:
             ops.append(f"{font.resource} {_num(f.size)} Tf")
             self.tf = key
             self.used[font.resource] = font
+        if f.y != self.baseline:
+            self.baseline = f.y
+            self.pdf_y = _num(self.h - f.y)
         head = "1 0 0 1 " if not f.skew else f"1 0 {_num(f.skew)} 1 "
-        ops.append(f"{head}{_num(f.x)} {_num(self.h - f.y)} Tm <{font.encode(f.text)}> Tj")
+        ops.append(f"{head}{_num(f.x)} {self.pdf_y} Tm <{font.encode(f.text)}> Tj")
 
     def rule(self, f: RuleFrame) -> None:
         self._end_text()
