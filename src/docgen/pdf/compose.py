@@ -546,10 +546,10 @@ def compose_paragraph(para: Paragraph, index: int, width: float,
     def tab_width(i: int, x: float, is_first: bool) -> float:
         return tab_stop(i, x, is_first)[0]
 
-    kinds = list(map(_KIND, atoms))
-    breaks = ([i for i, kind in enumerate(kinds) if kind == "break" or kind == "page"]
-              if "break" in kinds or "page" in kinds else [])
     texts = list(map(_TEXT, atoms))
+    breaks: list[int] = []
+    if "\n" in texts:  # a break's text (a text atom may be a newline too: the kinds decide)
+        breaks = [i for i, kind in enumerate(map(_KIND, atoms)) if kind == "break" or kind == "page"]
     lines = break_lines(atoms, first_w, other_w, breaks=breaks, tab_width=tab_width, texts=texts)
     mark_face = ctx.book.face(props.mark.font_east_asia, props.mark.bold)
     mark = ((mark_face.line_ascent or mark_face.ascent) * props.mark.size / 1000,
