@@ -34,9 +34,11 @@ from docgen.pdf.styles import (
     RunProps,
     StyleSheet,
     W,
+    local_name,
     parse_borders,
     parse_ppr,
     parse_rpr,
+    split_tag,
     w,
     wattr,
 )
@@ -808,8 +810,7 @@ class _Reader:
         for el in parent:
             if not isinstance(el.tag, str):
                 continue
-            tag = etree.QName(el).localname
-            ns = etree.QName(el).namespace
+            ns, tag = split_tag(el.tag)
             if ns == MC and tag == "AlternateContent":
                 choice = el.find(f"{{{MC}}}Choice")
                 if choice is not None:
@@ -870,7 +871,7 @@ class _Reader:
         for el in r:
             if not isinstance(el.tag, str):
                 continue
-            tag = etree.QName(el).localname
+            tag = local_name(el)
             if tag == "fldChar":
                 kind = wattr(el, "fldCharType")
                 if kind == "begin":

@@ -34,6 +34,20 @@ def wattr(el: etree._Element, name: str) -> str | None:
     return el.get(w(name))
 
 
+def split_tag(tag: str) -> tuple[str | None, str]:
+    """(namespace or None, local name) of an element's tag, as ``etree.QName`` gives them,
+    without making a QName object (the reader does this for every element of a run)."""
+    if tag[:1] == "{":
+        ns, _, name = tag[1:].partition("}")
+        return ns, name
+    return None, tag
+
+
+def local_name(el: etree._Element) -> str:
+    """``etree.QName(el).localname`` of an element (its tag a string)."""
+    return split_tag(el.tag)[1]
+
+
 def _on(el: etree._Element) -> bool:
     """A toggle such as ``<w:b/>`` or ``<w:b w:val="0"/>``."""
     val = wattr(el, "val")
@@ -177,7 +191,7 @@ def parse_ppr(ppr: etree._Element | None, unknown: list[str]) -> dict[str, Any]:
     for el in ppr:
         if not isinstance(el.tag, str):
             continue
-        tag = etree.QName(el).localname
+        tag = local_name(el)
         if tag == "jc":
             d["align"] = {"start": "left", "end": "right", "justify": "both",
                           "lowKashida": "both", "mediumKashida": "both",
@@ -285,7 +299,7 @@ def parse_rpr(rpr: etree._Element | None, theme: dict[str, str],
     for el in rpr:
         if not isinstance(el.tag, str):
             continue
-        tag = etree.QName(el).localname
+        tag = local_name(el)
         if tag == "rFonts":
             d.update(_fonts(el, theme))
         elif tag == "sz":
@@ -421,6 +435,9 @@ class StyleSheet:
                                  None)
         self._p_cache: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
         self._c_cache: dict[str, dict[str, Any]] = {}
+        # (paragraph style, character style, table style, direct properties…) -> the run's
+        # properties: runs formatted alike resolve once (see run_props)
+        self._r_cache: dict[tuple, RunProps] = {}
 
     @classmethod
     def from_xml(cls, styles_xml: bytes | None, theme_xml: bytes | None, parse) -> StyleSheet:
@@ -533,11 +550,30 @@ class StyleSheet:
 
     def run_props(self, para_sid: str | None, char_sid: str | None,
                   direct: dict[str, Any], table: str | None = None) -> RunProps:
+        """The effective properties of a run: doc defaults, table, paragraph and character
+        styles, then its own (``direct``).
+
+        Each call returns a new object, as layout tells runs apart by identity (a segment
+        joins the next only if their runs' properties are the same object); runs formatted
+        alike are resolved once per style sheet and copied.
+        """
+        key = (para_sid, char_sid, table, *direct.items())
+        try:
+            known = self._r_cache.get(key)
+        except TypeError:  # a value that cannot be a key (none of parse_rpr's): resolve
+            known, key = None, None
+        if known is not None:
+            copy = object.__new__(RunProps)
+            copy.__dict__.update(known.__dict__)
+            return copy
         _, r = self._para_dicts(self.para_style_id(para_sid), table)
         merged = dict(r)
         merged.update(self._char_dict(char_sid))
         merged.update(direct)
-        return _run_from(merged)
+        made = _run_from(merged)
+        if key is not None:
+            self._r_cache[key] = made
+        return made
 
     def table_borders(self, sid: str | None) -> dict[str, Border | None]:
         """Table-level borders defined by a table style's basedOn chain."""
