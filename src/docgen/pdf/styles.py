@@ -438,6 +438,7 @@ class StyleSheet:
         # (paragraph style, character style, table style, direct properties…) -> the run's
         # properties: runs formatted alike resolve once (see run_props)
         self._r_cache: dict[tuple, RunProps] = {}
+        self._pp_cache: dict[tuple, ParaProps] = {}  # the same for paragraphs (para_props)
 
     @classmethod
     def from_xml(cls, styles_xml: bytes | None, theme_xml: bytes | None, parse) -> StyleSheet:
@@ -537,6 +538,25 @@ class StyleSheet:
     def para_props(self, sid: str | None, direct: dict[str, Any],
                    mark_direct: dict[str, Any] | None = None,
                    table: str | None = None) -> ParaProps:
+        """The effective properties of a paragraph (and of its mark, ``mark``).
+
+        As :meth:`run_props`: new objects at each call, paragraphs formatted alike
+        resolved once per style sheet and copied.
+        """
+        key = (sid, table, *direct.items(), None, *(mark_direct or {}).items())
+        try:
+            known = self._pp_cache.get(key)
+        except TypeError:  # a value that cannot be a key: resolve
+            known, key = None, None
+        if known is not None:
+            return _copy(known, mark=_copy(known.mark))
+        made = self._para_props(sid, direct, mark_direct, table)
+        if key is not None:
+            self._pp_cache[key] = made
+        return made
+
+    def _para_props(self, sid: str | None, direct: dict[str, Any],
+                    mark_direct: dict[str, Any] | None, table: str | None) -> ParaProps:
         sid = self.para_style_id(sid)
         p, r = self._para_dicts(sid, table)
         merged = dict(p)
@@ -563,9 +583,7 @@ class StyleSheet:
         except TypeError:  # a value that cannot be a key (none of parse_rpr's): resolve
             known, key = None, None
         if known is not None:
-            copy = object.__new__(RunProps)
-            copy.__dict__.update(known.__dict__)
-            return copy
+            return _copy(known)
         _, r = self._para_dicts(self.para_style_id(para_sid), table)
         merged = dict(r)
         merged.update(self._char_dict(char_sid))
@@ -581,6 +599,14 @@ class StyleSheet:
         for st in self._chain(sid, "table"):
             out.update(st.tbl_borders)
         return out
+
+
+def _copy(value: Any, **changes: Any) -> Any:
+    """A new frozen dataclass object equal to ``value`` (with ``changes``), without
+    running ``__init__``: the fields were checked when ``value`` was made."""
+    copy = object.__new__(type(value))
+    copy.__dict__.update(value.__dict__, **changes)
+    return copy
 
 
 def _on_attr(el: etree._Element, name: str) -> bool:
