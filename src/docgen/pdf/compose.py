@@ -20,7 +20,7 @@ from operator import attrgetter
 
 from docgen.errors import DocgenWarning, Location
 from docgen.pdf.docx_reader import Break, Field, Image, Paragraph, Tab, Text
-from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame, text_frame
+from docgen.pdf.frames import Frame, ImageFrame, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.grid import grid_line
 from docgen.pdf.linebreak import (
     break_lines,
@@ -31,6 +31,7 @@ from docgen.pdf.linebreak import (
     trim_trailing,
 )
 from docgen.pdf.metrics import Face, FontBook
+from docgen.pdf.records import instance
 from docgen.pdf.styles import Border, ParaProps, RunProps
 
 EPS = 0.01
@@ -675,7 +676,7 @@ def _line_frames(atoms: list[Atom], start: int, stop: int, x: float, gap: float,
         if cur is not None:
             cur["text"] = "".join(cur_parts)
             cur["width"] = cur_w
-            frames.append(text_frame(cur))
+            frames.append(instance(TextFrame, cur))  # one per run of every line: no __init__
             cur = fast = None
 
     x0 = x

@@ -25,6 +25,7 @@ from __future__ import annotations
 from docgen.pdf.compose import LineBox, underline_rules
 from docgen.pdf.frames import Frame, ImageFrame, LineInfo, RuleFrame, TextFrame
 from docgen.pdf.memo import Memo
+from docgen.pdf.records import instance
 
 __all__ = ["canonical", "holds_picture", "keep_whole", "moved", "place_line", "placed_line",
            "placed_whole", "shift"]
@@ -58,9 +59,7 @@ def shift(frame: Frame, dx: float, dy: float, para: int | None = None,
     if para is not None:
         d["para"] = para
         d["role"] = role or ""
-    out = object.__new__(type(frame))
-    object.__setattr__(out, "__dict__", d)  # frames are frozen: past their __setattr__
-    return out
+    return instance(type(frame), d)
 
 
 def moved(frame: Frame, dx: float, dy: float, para: int | None = None,

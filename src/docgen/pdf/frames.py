@@ -73,15 +73,6 @@ class TextFrame:
     strike_style: str = "single"  # single, or double (w:dstrike)
 
 
-def text_frame(fields: dict) -> TextFrame:
-    """The :class:`TextFrame` of these field values (a dict of every field, which it then
-    holds): what the constructor makes, without its one frozen assignment per field —
-    composing makes one for every run of text on every line."""
-    frame = object.__new__(TextFrame)
-    object.__setattr__(frame, "__dict__", fields)
-    return frame
-
-
 @dataclass(frozen=True)
 class RuleFrame:
     """A straight line: a border or underline, ``width`` its stroke width."""

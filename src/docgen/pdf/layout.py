@@ -50,6 +50,7 @@ from docgen.pdf.frames import Frame, ImageFrame, Page, RectFrame, RuleFrame, Tex
 from docgen.pdf.linebreak import short_last_line
 from docgen.pdf.memo import Hashed, Memo
 from docgen.pdf.metrics import FontBook
+from docgen.pdf.records import copied
 from docgen.pdf.styles import Border, ParaProps
 from docgen.roles import role_of_style_name
 
@@ -143,16 +144,6 @@ def _recorded(book, func, *args, **kwargs):
     return result, tuple(dict.fromkeys(names))
 
 
-def _rebox(box: ParaBox, para: Paragraph, index: int) -> ParaBox:
-    """``box`` for another paragraph of the same content (``dataclasses.replace`` without
-    its checks: once per paragraph of every rebuild)."""
-    out = object.__new__(ParaBox)
-    out.__dict__.update(box.__dict__)
-    out.para = para
-    out.index = index
-    return out
-
-
 def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeContext,
                     key: tuple | None) -> ParaBox:
     """A paragraph through the process-wide cache of composed paragraphs (``key``: its
@@ -160,7 +151,7 @@ def _compose_shared(para: Paragraph, index: int, width: float, ctx: ComposeConte
     footer is composed once per page number, not once per build."""
     box = _shared_get(ctx.book, key) if key is not None else None
     if box is not None:
-        return _rebox(box, para, index)
+        return copied(box, para=para, index=index)  # once per paragraph of every rebuild
     return _compose_recorded(para, index, width, ctx, ctx.book, key)
 
 
@@ -509,7 +500,7 @@ class _Paginator:
         key = _compose_key(para, width, ctx)
         earlier = self.cache.get(key) if key is not None else None  # the last round's layout
         if earlier is not None:
-            box = _rebox(earlier, para, self.counter[0])
+            box = copied(earlier, para=para, index=self.counter[0])
         else:
             box = _compose_shared(para, self.counter[0], width, ctx, key)
         if key is not None:

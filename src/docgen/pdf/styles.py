@@ -17,10 +17,13 @@ eighths of a point / 8) except the ``*_chars`` fields (characters) and
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+
+from docgen.pdf.records import copied
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -544,16 +547,9 @@ class StyleSheet:
         resolved once per style sheet and copied.
         """
         key = (sid, table, *direct.items(), None, *(mark_direct or {}).items())
-        try:
-            known = self._pp_cache.get(key)
-        except TypeError:  # a value that cannot be a key: resolve
-            known, key = None, None
-        if known is not None:
-            return _copy(known, mark=_copy(known.mark))
-        made = self._para_props(sid, direct, mark_direct, table)
-        if key is not None:
-            self._pp_cache[key] = made
-        return made
+        props, made = _once(self._pp_cache, key,
+                            lambda: self._para_props(sid, direct, mark_direct, table))
+        return props if made else copied(props, mark=copied(props.mark))
 
     def _para_props(self, sid: str | None, direct: dict[str, Any],
                     mark_direct: dict[str, Any] | None, table: str | None) -> ParaProps:
@@ -577,21 +573,17 @@ class StyleSheet:
         joins the next only if their runs' properties are the same object); runs formatted
         alike are resolved once per style sheet and copied.
         """
-        key = (para_sid, char_sid, table, *direct.items())
-        try:
-            known = self._r_cache.get(key)
-        except TypeError:  # a value that cannot be a key (none of parse_rpr's): resolve
-            known, key = None, None
-        if known is not None:
-            return _copy(known)
+        props, made = _once(self._r_cache, (para_sid, char_sid, table, *direct.items()),
+                            lambda: self._run_props(para_sid, char_sid, direct, table))
+        return props if made else copied(props)
+
+    def _run_props(self, para_sid: str | None, char_sid: str | None,
+                   direct: dict[str, Any], table: str | None) -> RunProps:
         _, r = self._para_dicts(self.para_style_id(para_sid), table)
         merged = dict(r)
         merged.update(self._char_dict(char_sid))
         merged.update(direct)
-        made = _run_from(merged)
-        if key is not None:
-            self._r_cache[key] = made
-        return made
+        return _run_from(merged)
 
     def table_borders(self, sid: str | None) -> dict[str, Border | None]:
         """Table-level borders defined by a table style's basedOn chain."""
@@ -601,12 +593,17 @@ class StyleSheet:
         return out
 
 
-def _copy(value: Any, **changes: Any) -> Any:
-    """A new frozen dataclass object equal to ``value`` (with ``changes``), without
-    running ``__init__``: the fields were checked when ``value`` was made."""
-    copy = object.__new__(type(value))
-    copy.__dict__.update(value.__dict__, **changes)
-    return copy
+def _once(cache: dict[tuple, Any], key: tuple, make: Callable[[], Any]) -> tuple[Any, bool]:
+    """(``make()``'s value for ``key``, whether this call made it): made once per key; a key
+    holding a value that cannot be hashed (none of the parsers' do) is made every time."""
+    try:
+        known = cache.get(key)
+    except TypeError:
+        return make(), True
+    if known is None:
+        known = cache[key] = make()
+        return known, True
+    return known, False
 
 
 def _on_attr(el: etree._Element, name: str) -> bool:
