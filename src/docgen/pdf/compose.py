@@ -16,6 +16,7 @@ import math
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 
 from docgen.errors import DocgenWarning, Location
@@ -632,6 +633,10 @@ def _back(s: Seg, x: float, width: float) -> RectFrame | None:
     return RectFrame(x, -asc - s.rise, width, asc + desc, fill)
 
 
+# TextFrame's fields in order, with their defaults (the required ones: frame_style sets them)
+_TEXT_FRAME_FIELDS = {f.name: f.default for f in dataclass_fields(TextFrame)}
+
+
 def frame_style(face: Face, rp: RunProps, size: float, rise: float) -> tuple:
     """(face, run props, size, rise, key, fields) of the text frames of a segment so set.
 
@@ -640,13 +645,12 @@ def frame_style(face: Face, rp: RunProps, size: float, rise: float) -> tuple:
     class's order), copied for each frame.  Built once per run (:func:`build_atoms` keeps
     it as its atoms' ``fast``), or per segment of another face.
     """
-    fields = {"x": 0.0, "y": -rise, "text": "", "font": face.name, "size": size,
-              "color": rp.color, "char_space": 0.0, "fake_bold": face.fake_bold,
-              "underline": rp.underline, "strike": rp.strike, "width": 0.0, "para": 0,
-              "role": "", "missing": "", "skew": OBLIQUE if rp.italic else 0.0,
-              "underline_style": (rp.underline_style
-                                  if rp.underline and rp.underline_style != "single" else "single"),
-              "strike_style": "double" if rp.double_strike else "single"}
+    fields = dict(_TEXT_FRAME_FIELDS)  # every field in the class's order, its defaults
+    fields.update(x=0.0, y=-rise, text="", font=face.name, size=size, color=rp.color,
+                  fake_bold=face.fake_bold, underline=rp.underline, strike=rp.strike,
+                  skew=OBLIQUE if rp.italic else 0.0,
+                  underline_style=rp.underline_style if rp.underline else "single",
+                  strike_style="double" if rp.double_strike else "single")
     key = (face.name, size, rp.color, face.fake_bold or False, rp.underline, rp.strike, rise,
            rp.italic, rp.underline_style, rp.double_strike)
     return face, rp, size, rise, key, fields
