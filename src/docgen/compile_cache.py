@@ -55,9 +55,10 @@ from docgen import user_cache
 MAX_ENTRIES = 6000  # ~2 MB; a build uses ~550
 MAGIC = b"DGCODE2\n"
 
-# source text -> compiled code (dataclasses); (type, pattern, flags) -> _sre.compile's arguments
+# source text -> compiled code (dataclasses); (pattern, flags) -> _sre.compile's arguments (a str
+# and a bytes pattern are never equal keys)
 _codes: dict[str, CodeType] = {}
-_patterns: dict[tuple[type, str | bytes, int], tuple[int, list[int], int, dict[str, int], tuple]] = {}
+_patterns: dict[tuple[str | bytes, int], tuple[int, list[int], int, dict[str, int], tuple]] = {}
 _used: set[Any] = set()  # the keys this process used
 _new = 0  # entries made here and not yet saved
 _hits = 0  # results taken from the file (or made earlier in this process)
@@ -88,13 +89,7 @@ def _load() -> None:
     if isinstance(codes, dict):
         _codes.update((k, v) for k, v in codes.items() if type(k) is str and type(v) is CodeType)
     if isinstance(patterns, dict):
-        _patterns.update((_pattern_key(k), v) for k, v in patterns.items()
-                         if _valid_pattern(k, v))
-
-
-def _pattern_key(stored: tuple) -> tuple[type, str | bytes, int]:
-    pattern, flags = stored
-    return type(pattern), pattern, flags
+        _patterns.update((k, v) for k, v in patterns.items() if _valid_pattern(k, v))
 
 
 def _valid_pattern(key: Any, value: Any) -> bool:
@@ -128,10 +123,9 @@ def _cached_regex_compiler(original: Callable[..., Any], sre_compile: Callable[.
 
     def compile_pattern(p: Any, flags: int = 0) -> Any:
         global _new, _hits, _misses
-        kind = type(p)
-        if kind is not str and kind is not bytes:  # a parsed pattern: not ours to keep
+        if type(p) is not str and type(p) is not bytes:  # a parsed pattern: not ours to keep
             return original(p, flags)
-        key = (kind, p, flags)
+        key = (p, flags)
         args = _patterns.get(key)
         if args is not None:
             _hits += 1
@@ -206,9 +200,8 @@ def save() -> None:
     else:
         codes = {k: v for k, v in _codes.items() if k in _used}
         patterns = {k: v for k, v in _patterns.items() if k in _used}
-    table = (codes, {(p, flags): v for (_, p, flags), v in patterns.items()})
     with contextlib.suppress(OSError, ValueError):
-        user_cache.write_atomic(_file(), MAGIC + marshal.dumps(table))
+        user_cache.write_atomic(_file(), MAGIC + marshal.dumps((codes, patterns)))
         _new = 0
 
 
