@@ -48,7 +48,7 @@ from docgen.pdf.frame_memo import (
 )
 from docgen.pdf.frames import Frame, ImageFrame, Page, RectFrame, RuleFrame, TextFrame
 from docgen.pdf.linebreak import short_last_line
-from docgen.pdf.memo import Hashed, Memo
+from docgen.pdf.memo import Hashed, Memo, forgotten
 from docgen.pdf.metrics import FontBook
 from docgen.pdf.records import copied
 from docgen.pdf.styles import Border, ParaProps
@@ -90,7 +90,7 @@ def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | 
 # oldest entries go first.  Each entry keeps the font names its composition asked for,
 # so a document that reuses it records the same fonts (and gets the same warnings).
 SHARED_MAX = 4096
-_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SHARED: weakref.WeakKeyDictionary = forgotten(weakref.WeakKeyDictionary())  # memo.forget empties it
 
 
 def _shared_store(book) -> dict | None:

@@ -15,11 +15,13 @@ that measure a build with nothing reused, tests).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["Hashed", "Memo", "forget", "recurring"]
+T = TypeVar("T")
 
-_ALL: list[Memo] = []
+__all__ = ["Hashed", "Memo", "forget", "forgotten", "recurring"]
+
+_ALL: list[Any] = []  # every memo (anything with clear()) that forget() empties
 
 
 class Memo:
@@ -97,11 +99,14 @@ def recurring(name: str) -> bool:
     return seen
 
 
-def forget() -> None:
-    """Empty every memo of the engine (the composed paragraphs of
-    :mod:`docgen.pdf.layout` included): the next build computes everything again."""
-    from docgen.pdf import layout  # noqa: PLC0415  (layout imports this module)
+def forgotten(store: T) -> T:
+    """``store`` (a mapping of another shape than :class:`Memo`: the composed paragraphs of
+    :mod:`docgen.pdf.layout`, per font book) emptied by :func:`forget` too."""
+    _ALL.append(store)
+    return store
 
+
+def forget() -> None:
+    """Empty every memo of the engine: the next build computes everything again."""
     for memo in _ALL:
         memo.clear()
-    layout._SHARED.clear()
