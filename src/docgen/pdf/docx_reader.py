@@ -564,8 +564,8 @@ class _Reader:
                             self.recurring)
 
     def _note_mark(self, kind: str, note_id: str) -> str:
-        self._touched += 1
         """The mark of a note reference: footnotes 1, 2, 3…; endnotes i, ii, iii… (Word's)."""
+        self._touched += 1  # the paragraph depends on the notes read before it: not memoised
         refs = self._notes.setdefault(kind, [])
         for nid, known in refs:
             if nid == note_id:
