@@ -80,8 +80,13 @@ def _compose_key(para: Paragraph, width: float, ctx: ComposeContext) -> tuple | 
             return None
         # hashed once: the key is looked up and kept in up to four dictionaries
         content = Hashed(content_key(para.props, para.items))
-    # a header's or footer's fields (PAGE …) are resolved from ctx.fields
-    return (content, width, ctx.grid_pitch, ctx.default_tab, tuple(ctx.fields.items()))
+    return (content, *_setting(width, ctx))
+
+
+def _setting(width: float, ctx: ComposeContext) -> tuple:
+    """What composing depends on besides the paragraphs: the column width, the grid, the
+    default tab and the field values (a header's or footer's PAGE … come from ctx.fields)."""
+    return (width, ctx.grid_pitch, ctx.default_tab, tuple(ctx.fields.items()))
 
 
 # Body paragraphs composed in this process, by content (see _compose_key), per font book:
@@ -240,7 +245,7 @@ def _stack_part(blocks: list[Block], width: float, ctx: ComposeContext, warn
     contents = [getattr(b, "content", None) for b in blocks]
     if not blocks or None in contents or not hasattr(book, "replay"):
         return _stack_blocks(blocks, width, ctx, [0], warn, main=False)
-    key = (tuple(contents), width, ctx.grid_pitch, ctx.default_tab, tuple(ctx.fields.items()))
+    key = (tuple(contents), *_setting(width, ctx))
     hit = _PARTS.get(key)
     if hit is not None:
         frames, h, names = hit
